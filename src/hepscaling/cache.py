@@ -232,6 +232,7 @@ def write_entry(path: Path, value: Any) -> None:
             f.write(_MAGIC + hash_bytes(payload).encode() + b"\n" + payload)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; entries are meant to be shared
         os.replace(tmp, path)
     except BaseException:
         try:
