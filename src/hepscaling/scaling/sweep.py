@@ -1,0 +1,538 @@
+"""The sweep engine: run a task function over a grid of points (classifier x T x repeat, or anything), on Dask.
+
+Shared by all papers. A *point* is a small dict of plain values, e.g. ``{"classifier": "knn_emd", "T": 500,
+"repeat": 3}``. A *task* is an importable function ``task(point, seed, **context) -> dict`` returning plain values
+(numbers, strings, short lists); it must depend only on its arguments, so running it twice gives the same answer.
+
+* **Seeds.** Each point gets its own seed, derived from the base seed and the point (:func:`derive_seed`, a hash), so
+  a point's numbers do not depend on which other points are in the grid or in which order they run.
+* **Resumable, exactly once.** Each finished point is written atomically to its own JSON file
+  ``<directory>/points/<point id>.json`` (temporary file, fsync, then a hard link that refuses to overwrite), so a
+  half-written result is never visible and the first finished copy of a point wins. A point whose file exists is never
+  recomputed; an interrupted sweep (killed notebook, killed worker, lost batch job) picks up where it stopped.
+  :func:`gather` reads the point files into a tidy table (one row per point) and writes ``results.parquet``.
+* **Dask.** ``scheduler`` selects where the points run:
+
+  - ``"sync"``: in this process, one after the other (tests, tiny profiles, debugging);
+  - ``"local"`` (default): a ``distributed.LocalCluster`` of processes, one single-threaded worker per core;
+  - ``"tcp://host:8786"`` (or ``"host:port"``): an existing Dask scheduler;
+  - a path to a YAML file: a cluster description (see :func:`cluster_from_config`), e.g. SLURM or HTCondor through
+    dask-jobqueue, so a sweep moves to a batch farm with no code change;
+  - a ``distributed.Client``: used as is.
+
+  Points whose worker dies are resubmitted (the task is idempotent and the result file atomic).
+* **Progress.** A progress bar (quiet when not interactive) and, through ``on_progress``, the points done, the total
+  and an estimate of the time left (:class:`Progress`).
+
+Example::
+
+    from hepscaling.scaling.sweep import build_grid, run_sweep
+    points = build_grid(["lr_efp", "knn_lot"], [100, 1000], repeats={"lr": (10, 1e5), "knn": (10, 5000)})
+    table = run_sweep(my_task, points, "data/sweeps/demo", base_seed=0, scheduler="local")
+
+Cluster YAML (``scheduler="cluster.yaml"``)::
+
+    cluster: slurm            # local | slurm | htcondor | pbs | sge | lsf | address
+    jobqueue:                 # keyword arguments of dask_jobqueue.SLURMCluster (HTCondorCluster, ...)
+      cores: 8
+      processes: 8
+      memory: 32GB
+      walltime: "04:00:00"
+      account: myproject
+    scale: {jobs: 20}         # or  adapt: {minimum_jobs: 1, maximum_jobs: 50}
+    # cluster: address  ->  address: tcp://scheduler.example.org:8786
+    # cluster: local    ->  local: {n_workers: 4, threads_per_worker: 1}
+"""
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import math
+import os
+import socket
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import pandas as pd
+
+from tqdm.auto import tqdm as _tqdm
+
+from ..progress import quiet as _quiet
+
+POINTS_SUBDIR = "points"
+RESULTS_FILE = "results.parquet"
+MANIFEST_FILE = "sweep.json"
+
+#: Paper A §4: "for logistic regression we average 10 times for T <= 1e5, for the kNN classifiers we average 10 times
+#: for T <= 5000, and for the DNN classifiers we average 5 times for T <= 300" — family: (repeats, up to T).
+PAPER_A_REPEATS: dict[str, tuple[int, float]] = {"lr": (10, 1e5), "knn": (10, 5000), "dnn": (5, 300)}
+
+
+class SweepError(RuntimeError):
+    """Raised when points of a sweep failed; the message names the points and shows the first traceback."""
+
+
+# ------------------------------------------------------------------------------------------------------ points, seeds
+def _plain(v: Any) -> Any:
+    """Plain JSON value of a point entry (numpy scalars -> Python)."""
+    if hasattr(v, "item") and callable(v.item) and getattr(v, "ndim", 1) == 0:
+        v = v.item()
+    if isinstance(v, float) and v.is_integer() and abs(v) < 2 ** 53:
+        return v  # keep floats as given (T=1e3 stays 1000.0): the key is the canonical JSON below
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return v
+    raise ValueError(f"sweep: point values must be plain numbers, strings, bools or lists; got {type(v).__name__} "
+                     f"({v!r})")
+
+
+def point_key(point: dict) -> str:
+    """Canonical text of a point (sorted keys, plain JSON) — the identity of a point."""
+    if not isinstance(point, dict) or not point:
+        raise ValueError(f"sweep: a point must be a non-empty dict, got {point!r}")
+    return json.dumps({str(k): _plain(v) for k, v in point.items()}, sort_keys=True, separators=(",", ":"))
+
+
+def point_id(point: dict) -> str:
+    """Short stable id of a point (sha256 of its canonical text, 20 hex digits)."""
+    return hashlib.sha256(point_key(point).encode()).hexdigest()[:20]
+
+
+def derive_seed(base_seed: int, point: dict) -> int:
+    """The point's own seed: a hash of the base seed and the point, in [0, 2**31)."""
+    h = hashlib.sha256(f"{int(base_seed)}|{point_key(point)}".encode()).digest()
+    return int.from_bytes(h[:8], "little") % (2 ** 31)
+
+
+def make_grid(**axes: Iterable) -> list[dict]:
+    """Cartesian product of named axes: ``make_grid(classifier=["a", "b"], T=[10, 100])`` -> 4 points."""
+    if not axes:
+        raise ValueError("make_grid: give at least one axis, e.g. make_grid(T=[100, 1000])")
+    names = list(axes)
+    values = [list(v) for v in axes.values()]
+    for n, v in zip(names, values):
+        if not v:
+            raise ValueError(f"make_grid: axis {n!r} is empty")
+    return [dict(zip(names, combo)) for combo in itertools.product(*values)]
+
+
+def repeats_for(classifier: str, T: float, repeats: dict[str, tuple[int, float]] | int | None = None) -> int:
+    """How many repeats a (classifier, T) point gets. ``repeats`` maps a classifier name or its family prefix
+    (``"lr"``, ``"knn"``, ``"dnn"``: the part before the first underscore) to ``(n_repeats, up_to_T)``; points with
+    T above ``up_to_T`` (or classifiers not listed) run once. An int applies to every point."""
+    if repeats is None:
+        repeats = PAPER_A_REPEATS
+    if isinstance(repeats, int):
+        if repeats < 1:
+            raise ValueError(f"repeats must be >= 1, got {repeats}")
+        return repeats
+    rule = repeats.get(classifier, repeats.get(classifier.split("_")[0]))
+    if rule is None:
+        return 1
+    n, up_to = rule
+    if int(n) < 1:
+        raise ValueError(f"repeats for {classifier!r} must be >= 1, got {n}")
+    return int(n) if T <= float(up_to) else 1
+
+
+def build_grid(classifiers: Iterable[str], T_values: Iterable, repeats: dict | int | None = None,
+               T_ranges: dict[str, tuple[float, float]] | None = None, **extra) -> list[dict]:
+    """Points ``{"classifier", "T", "repeat", **extra}`` for every classifier and training size.
+
+    ``repeats``: see :func:`repeats_for` (default: paper A's). ``T_ranges`` restricts a classifier to
+    ``lo <= T <= hi`` (e.g. LR only for T >= 400, kNN EMD only up to 3.5e4)."""
+    T_ranges = T_ranges or {}
+    out = []
+    for c in classifiers:
+        lo, hi = T_ranges.get(c, (-math.inf, math.inf))
+        for T in T_values:
+            if not lo <= T <= hi:
+                continue
+            for r in range(repeats_for(c, T, repeats)):
+                out.append({"classifier": c, "T": T, "repeat": r, **extra})
+    return out
+
+
+# -------------------------------------------------------------------------------------------------- point files
+def point_path(directory: str | os.PathLike, point: dict) -> Path:
+    return Path(directory) / POINTS_SUBDIR / f"{point_id(point)}.json"
+
+
+def read_point(path: str | os.PathLike) -> dict | None:
+    """A finished point's record, or None when absent. A file that does not parse (never produced by this module,
+    whose writes are atomic) is removed and reported as absent, so it is recomputed rather than read."""
+    p = Path(path)
+    try:
+        text = p.read_text()
+    except FileNotFoundError:
+        return None
+    try:
+        rec = json.loads(text)
+        if not isinstance(rec, dict) or "point" not in rec or "result" not in rec:
+            raise ValueError("not a point record")
+        return rec
+    except ValueError:
+        try:
+            p.unlink()
+        except OSError:
+            pass
+        return None
+
+
+def write_point_atomic(path: str | os.PathLike, record: dict) -> bool:
+    """Write a point record atomically; returns False (and writes nothing) when the point is already finished."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    data = json.dumps(record, sort_keys=True, default=_json_default).encode()
+    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=".tmp-", suffix=".json")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(tmp, p)          # atomic and refuses to overwrite: the first finished copy wins
+            return True
+        except FileExistsError:
+            return False
+        except OSError:              # file systems without hard links
+            if p.exists():
+                return False
+            os.replace(tmp, p)
+            return True
+    finally:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+
+
+def _json_default(o):
+    if hasattr(o, "tolist"):
+        return o.tolist()
+    if hasattr(o, "item"):
+        return o.item()
+    raise TypeError(f"sweep: task results must be plain values; cannot store {type(o).__name__}")
+
+
+def run_point(task: Callable, point: dict, seed: int, directory: str, context: dict | None = None) -> dict:
+    """Run one point unless it is already finished; write its record atomically. Returns the stored record.
+    This is what runs on a Dask worker (or in-process for ``scheduler="sync"``)."""
+    path = point_path(directory, point)
+    rec = read_point(path)
+    if rec is not None:
+        return rec
+    t0 = time.time()
+    result = task(dict(point), int(seed), **(context or {}))
+    if not isinstance(result, dict):
+        raise TypeError(f"sweep: task {getattr(task, '__name__', task)!r} must return a dict of plain values, "
+                        f"got {type(result).__name__} for point {point}")
+    rec = {"point": {str(k): _plain(v) for k, v in point.items()}, "point_id": point_id(point), "seed": int(seed),
+           "result": result, "elapsed_s": time.time() - t0, "host": socket.gethostname(), "pid": os.getpid(),
+           "finished_at": time.time()}
+    write_point_atomic(path, rec)
+    return read_point(path) or rec
+
+
+# ----------------------------------------------------------------------------------------------------------- gather
+def gather(directory: str | os.PathLike, points: list[dict] | None = None, write: bool = True) -> pd.DataFrame:
+    """Tidy table of the finished points (one row each): point columns, ``seed``, result columns, ``elapsed_s``,
+    ``point_id``. With ``points``, only those (in that order; unfinished ones are left out). Writes
+    ``results.parquet`` atomically in ``directory`` (all finished points) when ``write``."""
+    d = Path(directory)
+    pdir = d / POINTS_SUBDIR
+    records = []
+    if points is None:
+        files = sorted(pdir.glob("*.json")) if pdir.is_dir() else []
+        for f in files:
+            if f.name.startswith(".tmp-"):
+                continue
+            rec = read_point(f)
+            if rec is not None:
+                records.append(rec)
+    else:
+        for pt in points:
+            rec = read_point(point_path(d, pt))
+            if rec is not None:
+                records.append(rec)
+    rows = []
+    for rec in records:
+        row = dict(rec["point"])
+        row["seed"] = rec["seed"]
+        for k, v in rec["result"].items():
+            if k in row:
+                raise ValueError(f"sweep: result key {k!r} of point {rec['point']} clashes with a point key")
+            row[k] = v
+        row["elapsed_s"] = rec.get("elapsed_s")
+        row["point_id"] = rec.get("point_id", point_id(rec["point"]))
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    if write and points is None and d.is_dir():
+        _write_table_atomic(table, d / RESULTS_FILE)
+    return table
+
+
+def _write_table_atomic(table: pd.DataFrame, path: Path) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".parquet")
+    os.close(fd)
+    try:
+        table.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _clean_stale_tmp(directory: Path, older_than_s: float = 600.0) -> None:
+    pdir = directory / POINTS_SUBDIR
+    if not pdir.is_dir():
+        return
+    now = time.time()
+    for f in pdir.glob(".tmp-*"):
+        try:
+            if now - f.stat().st_mtime > older_than_s:
+                f.unlink()
+        except OSError:
+            pass
+
+
+# --------------------------------------------------------------------------------------------------------- progress
+@dataclass
+class Progress:
+    """Points done (of total), and a time-left estimate from the rate of the points run in this call."""
+    total: int
+    done: int = 0
+    already_done: int = 0
+    start: float = 0.0
+
+    @property
+    def elapsed_s(self) -> float:
+        return time.time() - self.start
+
+    @property
+    def eta_s(self) -> float:
+        ran = self.done - self.already_done
+        if ran <= 0:
+            return math.nan
+        return self.elapsed_s / ran * (self.total - self.done)
+
+    def line(self) -> str:
+        eta = "?" if math.isnan(self.eta_s) else f"{self.eta_s:.0f} s"
+        return (f"{self.done}/{self.total} points done ({self.already_done} from earlier runs), "
+                f"{self.elapsed_s:.0f} s elapsed, about {eta} left")
+
+
+def _default_reporter() -> Callable[[Progress], None]:
+    state = {"last": -1.0}
+
+    def report(p: Progress) -> None:
+        if not _quiet():
+            return  # the progress bar shows it
+        frac = p.done / max(p.total, 1)
+        if p.done == p.total or frac - state["last"] >= 0.25:
+            state["last"] = frac
+            print("sweep:", p.line(), flush=True)
+    return report
+
+
+# ---------------------------------------------------------------------------------------------------------- clusters
+def cluster_from_config(config: dict | str | os.PathLike):
+    """A Dask cluster (or scheduler address) from a config mapping or YAML file (format in the module docstring).
+    Returns ``(cluster_or_address, owned)``; ``owned`` tells whether the caller must close it."""
+    import yaml
+
+    source = "config"
+    if not isinstance(config, dict):
+        source = str(config)
+        try:
+            config = yaml.safe_load(Path(config).read_text()) or {}
+        except FileNotFoundError:
+            raise ValueError(f"sweep: cluster config file {source} does not exist") from None
+        if not isinstance(config, dict):
+            raise ValueError(f"sweep: cluster config {source} must be a mapping with key 'cluster'")
+    kind = str(config.get("cluster", "")).lower()
+    if kind == "address":
+        addr = config.get("address")
+        if not addr:
+            raise ValueError(f"sweep: cluster config {source}: 'cluster: address' needs 'address: tcp://host:port'")
+        return addr, False
+    if kind == "local":
+        from distributed import LocalCluster
+        kw = {"n_workers": os.cpu_count() or 1, "threads_per_worker": 1, "processes": True,
+              "dashboard_address": None}
+        kw.update(config.get("local") or {})
+        return LocalCluster(**kw), True
+    classes = {"slurm": "SLURMCluster", "htcondor": "HTCondorCluster", "pbs": "PBSCluster", "sge": "SGECluster",
+               "lsf": "LSFCluster", "moab": "MoabCluster", "oar": "OARCluster"}
+    if kind not in classes:
+        raise ValueError(f"sweep: cluster config {source}: 'cluster' must be one of "
+                         f"{['local', 'address', *classes]}, got {config.get('cluster')!r}")
+    import dask_jobqueue
+    cls = getattr(dask_jobqueue, classes[kind])
+    cluster = cls(**(config.get("jobqueue") or {}))
+    if config.get("adapt"):
+        cluster.adapt(**config["adapt"])
+    else:
+        cluster.scale(**(config.get("scale") or {"jobs": 1}))
+    return cluster, True
+
+
+def get_client(scheduler: Any = "local", n_workers: int | None = None, threads_per_worker: int = 1):
+    """``(client, closer)`` for a scheduler spec (see module docstring); ``closer()`` releases what was created."""
+    from distributed import Client, LocalCluster
+
+    if isinstance(scheduler, Client):
+        return scheduler, lambda: None
+    if not isinstance(scheduler, (str, os.PathLike)):
+        raise ValueError(f"sweep: scheduler must be 'sync', 'local', a scheduler address, a cluster YAML file or a "
+                         f"distributed.Client; got {scheduler!r}")
+    s = str(scheduler)
+    if s == "local":
+        cluster = LocalCluster(n_workers=n_workers or os.cpu_count() or 1, threads_per_worker=threads_per_worker,
+                               processes=True, dashboard_address=None)
+        client = Client(cluster)
+        return client, lambda: (client.close(), cluster.close())
+    if s.endswith((".yaml", ".yml")):
+        cluster, owned = cluster_from_config(s)
+        client = Client(cluster)
+        return client, (lambda: (client.close(), cluster.close())) if owned else client.close
+    if "://" in s or (":" in s and s.rsplit(":", 1)[1].isdigit()):
+        client = Client(s)
+        return client, client.close
+    raise ValueError(f"sweep: unknown scheduler {s!r}: expected 'sync', 'local', 'tcp://host:port', a path to a "
+                     "cluster YAML file, or a distributed.Client")
+
+
+# ------------------------------------------------------------------------------------------------------------- run
+def _task_name(task: Callable) -> str:
+    return f"{getattr(task, '__module__', '?')}.{getattr(task, '__qualname__', repr(task))}"
+
+
+def _check_manifest(directory: Path, task: Callable, base_seed: int, meta: dict | None) -> None:
+    path = directory / MANIFEST_FILE
+    info = {"task": _task_name(task), "base_seed": int(base_seed), "meta": meta or {}}
+    if path.exists():
+        old = json.loads(path.read_text())
+        if old.get("task") != info["task"] or old.get("base_seed") != info["base_seed"]:
+            raise ValueError(f"sweep: directory {directory} holds a sweep of task {old.get('task')!r} with base seed "
+                             f"{old.get('base_seed')}; refusing to mix in task {info['task']!r} with base seed "
+                             f"{base_seed}. Use another directory.")
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
+    with os.fdopen(fd, "w") as f:
+        json.dump(info, f, indent=2, sort_keys=True, default=str)
+    os.replace(tmp, path)
+
+
+def run_sweep(task: Callable, points: list[dict], directory: str | os.PathLike, base_seed: int = 0,
+              scheduler: Any = "local", n_workers: int | None = None, threads_per_worker: int = 1,
+              context: dict | None = None, retries: int = 3, on_progress: Callable[[Progress], None] | None = None,
+              show_bar: bool = True, meta: dict | None = None, priority: Callable[[dict], float] | None = None
+              ) -> pd.DataFrame:
+    """Run ``task(point, seed, **context)`` for every point not yet finished in ``directory``; return the tidy
+    table of all ``points`` (one row each, in the given order).
+
+    ``retries``: how many times a point whose worker died (or that raised) is resubmitted before the sweep fails.
+    ``priority``: optional function of a point; larger runs first (e.g. the expensive large-T points).
+    Raises :class:`SweepError` naming the failed points (the finished ones stay on disk)."""
+    directory = Path(directory)
+    if not points:
+        raise ValueError("run_sweep: no points given")
+    ids = [point_id(p) for p in points]
+    if len(set(ids)) != len(ids):
+        dup = next(p for p, i in zip(points, ids) if ids.count(i) > 1)
+        raise ValueError(f"run_sweep: point {dup} appears more than once in the grid")
+    _check_manifest(directory, task, base_seed, meta)
+    _clean_stale_tmp(directory)
+    (directory / POINTS_SUBDIR).mkdir(parents=True, exist_ok=True)
+
+    todo = [p for p in points if read_point(point_path(directory, p)) is None]
+    if priority is not None:
+        todo.sort(key=lambda p: -priority(p))
+    prog = Progress(total=len(points), done=len(points) - len(todo), already_done=len(points) - len(todo),
+                    start=time.time())
+    report = on_progress or _default_reporter()
+    bar = _tqdm(total=len(points), initial=prog.done, desc=f"sweep {directory.name}",
+                        disable=_quiet() or not show_bar)
+    failures: list[tuple[dict, str]] = []
+
+    def step() -> None:
+        prog.done += 1
+        bar.update(1)
+        bar.set_postfix_str("ETA " + ("?" if math.isnan(prog.eta_s) else f"{prog.eta_s:.0f}s"))
+        report(prog)
+
+    try:
+        if todo and str(scheduler) == "sync":
+            for p in todo:
+                for attempt in range(retries + 1):
+                    try:
+                        run_point(task, p, derive_seed(base_seed, p), str(directory), context)
+                        break
+                    except Exception:
+                        if attempt == retries:
+                            failures.append((p, traceback.format_exc()))
+                step()
+        elif todo:
+            _run_on_dask(task, todo, directory, base_seed, scheduler, n_workers, threads_per_worker, context,
+                         retries, failures, step)
+    finally:
+        bar.close()
+    gather(directory)  # refresh results.parquet with everything finished so far
+    if failures:
+        names = "; ".join(str(p) for p, _ in failures[:10])
+        raise SweepError(f"sweep in {directory}: {len(failures)} of {len(points)} points failed ({names}"
+                         f"{' ...' if len(failures) > 10 else ''}). First error:\n{failures[0][1]}")
+    return gather(directory, points)
+
+
+def _run_on_dask(task, todo, directory, base_seed, scheduler, n_workers, threads_per_worker, context, retries,
+                 failures, step) -> None:
+    from distributed import as_completed
+
+    client, closer = get_client(scheduler, n_workers=n_workers, threads_per_worker=threads_per_worker)
+    try:
+        attempts: dict[str, int] = {}
+        by_key: dict[str, dict] = {}
+
+        def submit(p):
+            pid = point_id(p)
+            n = attempts.get(pid, 0)
+            attempts[pid] = n + 1
+            fut = client.submit(run_point, task, p, derive_seed(base_seed, p), str(directory), context,
+                                key=f"sweep-point-{pid}-try{n}", pure=False)
+            by_key[fut.key] = p
+            return fut
+
+        ac = as_completed([submit(p) for p in todo], with_results=False)
+        for fut in ac:
+            p = by_key.pop(fut.key)
+            if fut.status == "finished":
+                step()
+                continue
+            # error or lost worker: the point file tells whether the work got done before the failure
+            if read_point(point_path(directory, p)) is not None:
+                step()
+                continue
+            if attempts[point_id(p)] <= retries:
+                ac.add(submit(p))
+                continue
+            try:
+                exc = fut.exception()
+                tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+            except Exception as e:  # pragma: no cover
+                tb = repr(e)
+            failures.append((p, tb))
+            step()
+    finally:
+        closer()

@@ -1,0 +1,176 @@
+"""The sweep engine: grids and seeds, exactly-once resumable execution, and recovery from a killed Dask worker."""
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+import cloudpickle
+import pytest
+
+from hepscaling.scaling import sweep
+from hepscaling.scaling.sweep import (PAPER_A_REPEATS, SweepError, build_grid, derive_seed, gather, make_grid,
+                                      point_id, point_path, read_point, repeats_for, run_sweep, write_point_atomic)
+
+# the workers of a LocalCluster import tasks by reference; ship this test module's functions by value instead
+cloudpickle.register_pickle_by_value(sys.modules[__name__])
+
+
+def square_task(point, seed, log=None, sleep=0.0, fail_on=None):
+    """Idempotent toy task: logs every start (point id, pid), sleeps, returns a value fixed by point and seed."""
+    if log:
+        with open(log, "a") as f:
+            f.write(f"{point_id(point)} {os.getpid()}\n")
+            f.flush()
+    if fail_on is not None and point["x"] == fail_on:
+        raise RuntimeError(f"deliberate failure at x={fail_on}")
+    time.sleep(sleep)
+    return {"value": point["x"] ** 2 + seed % 7, "pid": os.getpid()}
+
+
+def starts(log: Path) -> list[tuple[str, int]]:
+    if not log.exists():
+        return []
+    return [(a, int(b)) for a, b in (line.split() for line in log.read_text().splitlines() if line.strip())]
+
+
+def test_paper_a_repeats_and_grid():
+    assert repeats_for("lr_efp", 1e5) == 10 and repeats_for("lr_efp", 2e5) == 1
+    assert repeats_for("knn_emd", 5000) == 10 and repeats_for("knn_lot", 5001) == 1
+    assert repeats_for("dnn_efp", 300) == 5 and repeats_for("dnn_lot", 500) == 1
+    assert repeats_for("dnn_efp", 100, {"dnn": (2, 1000)}) == 2 and repeats_for("x", 10, 3) == 3
+    g = build_grid(["lr_efp", "dnn_lot"], [100, 500, 1000], T_ranges={"lr_efp": (400, 1e9)})
+    assert [(p["classifier"], p["T"]) for p in g].count(("lr_efp", 100)) == 0
+    assert len([p for p in g if p["classifier"] == "lr_efp"]) == 20
+    assert len([p for p in g if p["classifier"] == "dnn_lot"]) == 5 + 1 + 1
+    assert len(make_grid(a=[1, 2], b=["x", "y", "z"])) == 6
+    assert PAPER_A_REPEATS["knn"] == (10, 5000)
+
+
+def test_seeds_are_per_point_and_stable():
+    p = {"classifier": "knn_lot", "T": 500, "repeat": 2}
+    q = dict(reversed(list(p.items())))
+    assert derive_seed(0, p) == derive_seed(0, q)          # key order does not matter
+    assert derive_seed(0, p) != derive_seed(1, p)
+    assert derive_seed(0, p) != derive_seed(0, {**p, "repeat": 3})
+    seeds = {derive_seed(0, {"T": 100, "repeat": r}) for r in range(1000)}
+    assert len(seeds) == 1000
+
+
+def test_sync_sweep_is_resumable_and_never_recomputes(tmp_path):
+    log = tmp_path / "log.txt"
+    pts = make_grid(x=list(range(6)))
+    ctx = {"log": str(log)}
+    # an interrupted sweep: only the first half ran
+    run_sweep(square_task, pts[:3], tmp_path / "sw", scheduler="sync", context=ctx)
+    assert len(starts(log)) == 3
+    table = run_sweep(square_task, pts, tmp_path / "sw", scheduler="sync", context=ctx)
+    assert len(starts(log)) == 6                              # only the missing three ran
+    assert list(table["x"]) == list(range(6))
+    for _, row in table.iterrows():
+        assert row["value"] == row["x"] ** 2 + derive_seed(0, {"x": row["x"]}) % 7
+    again = run_sweep(square_task, pts, tmp_path / "sw", scheduler="sync", context=ctx)
+    assert len(starts(log)) == 6
+    assert again.equals(table)
+    assert (tmp_path / "sw" / "results.parquet").exists()
+    # a corrupt point file (never written by the engine) is not read but recomputed
+    point_path(tmp_path / "sw", pts[0]).write_text('{"point": {"x": 0}, "res')
+    run_sweep(square_task, pts, tmp_path / "sw", scheduler="sync", context=ctx)
+    assert len(starts(log)) == 7
+    # another task in the same directory is refused
+    with pytest.raises(ValueError, match="refusing to mix"):
+        run_sweep(test_sweep_failures_are_reported, pts, tmp_path / "sw", scheduler="sync")
+
+
+def test_atomic_write_first_copy_wins(tmp_path):
+    p = tmp_path / "points" / "a.json"
+    assert write_point_atomic(p, {"point": {"x": 1}, "result": {"v": 1}})
+    assert not write_point_atomic(p, {"point": {"x": 1}, "result": {"v": 2}})
+    assert read_point(p)["result"]["v"] == 1
+    assert not [f for f in p.parent.iterdir() if f.name.startswith(".tmp-")]
+
+
+def test_sweep_failures_are_reported(tmp_path):
+    pts = make_grid(x=[1, 2, 3])
+    with pytest.raises(SweepError, match="deliberate failure at x=2"):
+        run_sweep(square_task, pts, tmp_path / "sw", scheduler="sync", context={"fail_on": 2}, retries=1)
+    done = gather(tmp_path / "sw")
+    assert sorted(done["x"]) == [1, 3]                         # the others are kept
+
+
+def test_cluster_config_errors(tmp_path):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("cluster: nonsense\n")
+    with pytest.raises(ValueError, match="'cluster' must be one of"):
+        sweep.cluster_from_config(cfg)
+    with pytest.raises(ValueError, match="needs 'address"):
+        sweep.cluster_from_config({"cluster": "address"})
+    with pytest.raises(ValueError, match="unknown scheduler"):
+        sweep.get_client("nowhere")
+
+
+def test_slurm_config_renders_a_batch_script():
+    """A SLURM description becomes a dask-jobqueue cluster whose job script asks for the configured resources
+    (no batch system is needed to render it; no job is submitted with scale jobs=0)."""
+    cluster, owned = sweep.cluster_from_config({"cluster": "slurm", "scale": {"jobs": 0},
+                                                "jobqueue": {"cores": 4, "memory": "8GB", "walltime": "01:00:00",
+                                                             "scheduler_options": {"dashboard_address": None}}})
+    try:
+        script = cluster.job_script()
+        assert owned and "#SBATCH" in script and "01:00:00" in script
+    finally:
+        cluster.close()
+
+
+@pytest.mark.slow
+def test_local_cluster_survives_a_killed_worker(tmp_path):
+    """Real multi-process LocalCluster; SIGKILL a worker while it runs a point; every point ends up done once."""
+    log = tmp_path / "log.txt"
+    pts = make_grid(x=list(range(24)))
+    ctx = {"log": str(log), "sleep": 0.4}
+    killed: dict = {}
+
+    def killer():
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            s = starts(log)
+            if len(s) >= 6:
+                victim = s[-1][1]                    # this worker has just started a point: kill it mid-point
+                os.kill(victim, signal.SIGKILL)
+                killed["pid"] = victim
+                killed["point"] = s[-1][0]
+                return
+            time.sleep(0.02)
+
+    th = threading.Thread(target=killer, daemon=True)
+    th.start()
+    table = run_sweep(square_task, pts, tmp_path / "sw", scheduler="local", n_workers=2, context=ctx, retries=3,
+                      show_bar=False)
+    th.join()
+    assert "pid" in killed, "the worker was never killed: the test did not exercise recovery"
+    # every point once in the table, with the right value, and one point file each
+    assert sorted(table["x"]) == list(range(24))
+    assert table["point_id"].is_unique
+    for _, row in table.iterrows():
+        assert row["value"] == row["x"] ** 2 + derive_seed(0, {"x": row["x"]}) % 7
+    assert len(list((tmp_path / "sw" / "points").glob("*.json"))) == 24
+    assert not list((tmp_path / "sw" / "points").glob(".tmp-*"))
+    # the killed point was redone elsewhere; only points interrupted by the kill ran more than once
+    assert table.set_index("point_id").loc[killed["point"], "pid"] != killed["pid"]
+    s = starts(log)
+    counts: dict[str, list[int]] = {}
+    for pid_, proc in s:
+        counts.setdefault(pid_, []).append(proc)
+    assert set(counts) == {point_id(p) for p in pts}
+    assert len(counts[killed["point"]]) >= 2
+    for pid_, procs in counts.items():
+        if len(procs) > 1:
+            assert killed["pid"] in procs
+    # nothing is recomputed on a second run
+    n = len(s)
+    again = run_sweep(square_task, pts, tmp_path / "sw", scheduler="sync", context=ctx)
+    assert len(starts(log)) == n and again.equals(table)
+    rec = json.loads(point_path(tmp_path / "sw", pts[0]).read_text())
+    assert rec["point"] == {"x": 0}
