@@ -1,0 +1,431 @@
+"""Colour-ordered Berends-Giele recursion, batched over phase-space points and helicities.
+
+Every off-shell current carries one tensor axis per external leg it contains (the helicity/polarisation index of that
+leg, legs in ascending order), then the Lorentz or Dirac index: ``(N, h_l1, h_l2, ..., 4)``.  Combining two
+currents is a broadcast product, so a sub-current is computed once for all helicity states of its own legs and reused
+by every larger current and every colour ordering that contains it (currents are memoised by their ordered gluon
+content and their set of colourless legs).  Amplitudes are multilinear in the polarisations, so this is the
+helicity sum done in one batched pass.
+
+Momenta in currents are *outgoing*: ``q_i = p_i`` for final-state legs and ``q_i = -p_i`` for incoming legs.
+
+Feynman rules (colour-ordered, Tr(T^a T^b) = delta^{ab}, see :mod:`colour`):
+
+* gluon propagator ``-i g_{mu nu} / P^2``; 3-vertex ``(i g_s/sqrt 2) G3 [(J1.J2)(P1-P2) + (P1+2P2).J1 J2 - (2P1+P2).J2 J1]``;
+  4-vertex ``(i g_s^2 / 2) [2 J2 (J1.J3) - J1 (J2.J3) - J3 (J1.J2)]``;
+* quark-gluon ``(i g_s / sqrt 2) gamma^mu``; quark propagator ``i (Pslash + m) / (P^2 - m^2 + i m Gamma)``;
+* electroweak vertices and propagators as in :mod:`model` (unitary gauge for W, Z; fixed widths).
+"""
+from __future__ import annotations
+
+import itertools
+import math
+
+import torch
+
+from .model import QUARKS, SMParameters
+from .wavefunctions import bar_dot, chiral, dot, polarisations, slash, u_spinor, v_spinor
+
+G3 = -1.0  # relative sign of the 3-gluon vertex w.r.t. the quark-gluon vertex (fixed by the gauge-invariance tests)
+
+CHARGE = {"a": 0, "z": 0, "h": 0, "w+": 1, "w-": -1}
+ANTI = {"a": "a", "z": "z", "h": "h", "w+": "w-", "w-": "w+"}
+EW_SPECIES = ("a", "z", "w+", "w-", "h")
+
+
+class Cur:
+    """An off-shell current: ``legs`` (sorted tuple) and tensor ``t`` of shape (N, *h[legs], [4])."""
+
+    __slots__ = ("legs", "t", "scalar")
+
+    def __init__(self, legs, t, scalar=False):
+        self.legs = tuple(legs)
+        self.t = t
+        self.scalar = scalar
+
+
+class Context:
+    """Per-evaluation data: momenta, outgoing-convention momenta, polarisation sets and helicity dimensions."""
+
+    def __init__(self, p: torch.Tensor, hdims: dict[int, int], incoming: tuple[int, ...]):
+        self.p = p
+        self.N = p.shape[0]
+        sign = torch.ones(p.shape[1], dtype=p.dtype, device=p.device)
+        for i in incoming:
+            sign[i] = -1.0
+        self.q = p * sign[None, :, None]
+        self.hdims = dict(hdims)
+        self.ctype = torch.complex128 if p.dtype == torch.float64 else torch.complex64
+
+    def align(self, cur: Cur, legs: tuple[int, ...]) -> torch.Tensor:
+        shape = [self.N] + [self.hdims[l] if l in cur.legs else 1 for l in legs]
+        if not cur.scalar:
+            shape.append(cur.t.shape[-1])
+        return cur.t.reshape(shape)
+
+    def mom(self, legs, nh: int) -> torch.Tensor:
+        """Sum of outgoing momenta of ``legs``, shaped (N, 1*nh, 4)."""
+        P = self.q[:, list(legs)].sum(1)
+        return P.reshape([self.N] + [1] * nh + [4])
+
+
+def _union(*legsets):
+    return tuple(sorted(set().union(*legsets)))
+
+
+# ------------------------------------------------------------------------------------------------------------ gluons
+class GluonCurrents:
+    """Colour-ordered gluon currents J(seq) (with propagator) and amputated currents, memoised by ``seq``."""
+
+    def __init__(self, ctx: Context, pols: dict[int, torch.Tensor], gs: float):
+        self.ctx, self.pols, self.gs = ctx, pols, gs
+        self.memo: dict[tuple, Cur] = {}
+        self.amemo: dict[tuple, Cur] = {}
+
+    def current(self, seq: tuple[int, ...]) -> Cur:
+        if seq in self.memo:
+            return self.memo[seq]
+        if len(seq) == 1:
+            cur = Cur(seq, self.pols[seq[0]])
+        else:
+            amp = self.amputated(seq)
+            legs = amp.legs
+            P = self.ctx.mom(seq, len(legs))
+            # propagator -i / P^2
+            cur = Cur(legs, amp.t * (-1j / dot(P, P))[..., None])
+        self.memo[seq] = cur
+        return cur
+
+    def amputated(self, seq: tuple[int, ...]) -> Cur:
+        if seq in self.amemo:
+            return self.amemo[seq]
+        ctx = self.ctx
+        legs = tuple(sorted(seq))
+        nh = len(legs)
+        total = None
+        c3 = 1j * self.gs / math.sqrt(2) * G3
+        for k in range(1, len(seq)):
+            s1, s2 = seq[:k], seq[k:]
+            a = ctx.align(self.current(s1), legs)
+            b = ctx.align(self.current(s2), legs)
+            P1 = ctx.mom(s1, nh)
+            P2 = ctx.mom(s2, nh)
+            ab = dot(a, b)[..., None]
+            v = ab * (P1 - P2) + dot(P1 + 2 * P2, a)[..., None] * b - dot(2 * P1 + P2, b)[..., None] * a
+            v = c3 * v
+            total = v if total is None else total + v
+        c4 = 1j * self.gs**2 / 2
+        for j in range(1, len(seq) - 1):
+            for k in range(j + 1, len(seq)):
+                a = ctx.align(self.current(seq[:j]), legs)
+                b = ctx.align(self.current(seq[j:k]), legs)
+                c = ctx.align(self.current(seq[k:]), legs)
+                v = 2 * b * dot(a, c)[..., None] - a * dot(b, c)[..., None] - c * dot(a, b)[..., None]
+                total = total + c4 * v
+        cur = Cur(legs, total)
+        self.amemo[seq] = cur
+        return cur
+
+
+# -------------------------------------------------------------------------------------------------------- electroweak
+class EWCurrents:
+    """Off-shell electroweak boson currents J_X(S) for sets S of external colourless legs (unordered)."""
+
+    def __init__(self, ctx: Context, species: dict[int, str], pols: dict[int, torch.Tensor], sm: SMParameters):
+        self.ctx, self.species, self.pols, self.sm = ctx, species, pols, sm
+        self.memo: dict[tuple, Cur | None] = {}
+        e, sw, cw, MW = sm.ee, sm.sw, sm.cw, sm.MW
+        self.gvvv = {"a": sm.s3 * e, "z": sm.s3 * e * cw / sw}
+        self.g4 = {"a": e, "z": e * cw / sw}
+        self.ghvv = {"w": e * MW / sw, "z": e * MW / (sw * cw * cw)}
+
+    def charge(self, S) -> int:
+        return sum(CHARGE[self.species[l]] for l in S)
+
+    def propagate(self, X: str, S, t: torch.Tensor, nh: int) -> torch.Tensor:
+        ctx, sm = self.ctx, self.sm
+        P = ctx.mom(S, nh)
+        P2 = dot(P, P)
+        if X == "h":
+            return 1j * t / (P2 - sm.MH**2 + 1j * sm.MH * sm.WH)
+        if X == "a":
+            return -1j * t / P2[..., None]
+        M, W = sm.mass(X), sm.width(X)
+        t = t - P * (dot(P, t) / M**2)[..., None]
+        return -1j * t / (P2 - M**2 + 1j * M * W)[..., None]
+
+    def current(self, S: frozenset, X: str) -> Cur | None:
+        key = (S, X)
+        if key in self.memo:
+            return self.memo[key]
+        res = self._build(S, X)
+        self.memo[key] = res
+        return res
+
+    def _build(self, S: frozenset, X: str) -> Cur | None:
+        if self.charge(S) != CHARGE[X]:
+            return None
+        ctx = self.ctx
+        if len(S) == 1:
+            (l,) = S
+            if self.species[l] != X:
+                return None
+            return Cur((l,), self.pols[l])
+        legs = tuple(sorted(S))
+        nh = len(legs)
+        total = None
+        items = sorted(S)
+        first, rest = items[0], items[1:]
+        # ---- three-point vertices: unordered splits S = S1 + S2 with min(S) in S1
+        for r in range(0, len(rest)):
+            for extra in itertools.combinations(rest, r):
+                S1 = frozenset((first,) + extra)
+                S2 = S - S1
+                for Y in EW_SPECIES:
+                    c1 = self.current(S1, Y)
+                    if c1 is None:
+                        continue
+                    for Z in EW_SPECIES:
+                        c2 = self.current(S2, Z)
+                        if c2 is None:
+                            continue
+                        v = self._vertex3(X, (Y, c1, S1), (Z, c2, S2), legs, nh)
+                        if v is not None:
+                            total = v if total is None else total + v
+        # ---- four-point vertices: unordered splits into three parts
+        if len(S) >= 3 and X != "h":
+            for parts in _set_partitions3(items):
+                curs = []
+                for part in parts:
+                    opts = [(Y, self.current(frozenset(part), Y)) for Y in EW_SPECIES if Y != "h"]
+                    curs.append([(Y, c) for Y, c in opts if c is not None])
+                for (Y1, c1), (Y2, c2), (Y3, c3) in itertools.product(*curs):
+                    v = self._vertex4(X, [(Y1, c1), (Y2, c2), (Y3, c3)], legs)
+                    if v is not None:
+                        total = v if total is None else total + v
+        if total is None:
+            return None
+        if X == "h":
+            return Cur(legs, self.propagate("h", S, total, nh), scalar=True)
+        return Cur(legs, self.propagate(X, S, total, nh))
+
+    def _vertex3(self, X, y, z, legs, nh):
+        ctx = self.ctx
+        (Y, c1, S1), (Z, c2, S2) = y, z
+        fields = [X, ANTI[Y], ANTI[Z]]
+        P = ctx.mom(S1 | S2, nh)
+        moms = [P, -ctx.mom(S1, nh), -ctx.mom(S2, nh)]
+        vecs = [None, ctx.align(c1, legs), ctx.align(c2, legs)]
+        if "h" in fields:
+            hs = [i for i, f in enumerate(fields) if f == "h"]
+            if len(hs) != 1:
+                return None
+            others = sorted(f for f in fields if f != "h")
+            if others == ["w+", "w-"]:
+                g = self.ghvv["w"]
+            elif others == ["z", "z"]:
+                g = self.ghvv["z"]
+            else:
+                return None
+            if X == "h":
+                return 1j * g * dot(vecs[1], vecs[2])
+            # X vector: the other slot holding a vector, and the scalar
+            if fields[1] == "h":
+                return 1j * g * vecs[1][..., None] * vecs[2]
+            return 1j * g * vecs[2][..., None] * vecs[1]
+        # VVV: slots (W-, W+, V)
+        if fields.count("w-") != 1 or fields.count("w+") != 1:
+            return None
+        i1 = fields.index("w-")
+        i2 = fields.index("w+")
+        i3 = 3 - i1 - i2
+        V = fields[i3]
+        if V not in ("a", "z"):
+            return None
+        k1, k2, k3 = moms[i1], moms[i2], moms[i3]
+        A, B, D = vecs[i1], vecs[i2], vecs[i3]
+        if i1 == 0:
+            out = B * dot(k1 - k2, D)[..., None] + dot(B, D)[..., None] * (k2 - k3) + D * dot(k3 - k1, B)[..., None]
+        elif i2 == 0:
+            out = A * dot(k1 - k2, D)[..., None] + D * dot(k2 - k3, A)[..., None] + dot(D, A)[..., None] * (k3 - k1)
+        else:
+            out = dot(A, B)[..., None] * (k1 - k2) + B * dot(k2 - k3, A)[..., None] + A * dot(k3 - k1, B)[..., None]
+        return 1j * self.gvvv[V] * out
+
+    def _vertex4(self, X, ys, legs):
+        ctx = self.ctx
+        fields = [X] + [ANTI[Y] for Y, _ in ys]
+        if sorted(f for f in fields if f in ("w+", "w-")) != ["w+", "w-"]:
+            return None
+        neutral = [i for i, f in enumerate(fields) if f in ("a", "z")]
+        if len(neutral) != 2:
+            return None
+        vecs = [None] + [ctx.align(c, legs) for _, c in ys]
+        iA, iB = fields.index("w-"), fields.index("w+")
+        iC, iD = neutral
+        g = self.sm.s4 * self.g4[fields[iC]] * self.g4[fields[iD]]
+        slots = {"A": iA, "B": iB, "C": iC, "D": iD}
+        open_slot = [k for k, v in slots.items() if v == 0][0]
+        v = {k: vecs[i] for k, i in slots.items() if i != 0}
+        # S = 2 (A.B)(C.D) - (A.C)(B.D) - (A.D)(B.C)
+        pair = {"A": "B", "B": "A", "C": "D", "D": "C"}
+        cross = {"A": ("C", "D"), "B": ("D", "C"), "C": ("A", "B"), "D": ("B", "A")}
+        p = pair[open_slot]
+        x1, x2 = cross[open_slot]  # open.x1 partner: term -(open.x1)(p.x2) ...
+        out = 2 * v[p] * dot(v[x1], v[x2])[..., None] - v[x1] * dot(v[p], v[x2])[..., None] - v[x2] * dot(v[p], v[x1])[..., None]
+        return 1j * g * out
+
+
+def _set_partitions3(items):
+    """Unordered partitions of ``items`` into exactly three non-empty blocks."""
+    items = list(items)
+    n = len(items)
+    seen = set()
+    for labels in itertools.product(range(3), repeat=n):
+        if set(labels) != {0, 1, 2}:
+            continue
+        blocks = tuple(sorted(tuple(x for x, l in zip(items, labels) if l == b) for b in range(3)))
+        if blocks in seen:
+            continue
+        seen.add(blocks)
+        yield blocks
+
+
+# -------------------------------------------------------------------------------------------------------- quark line
+def quark_line_amplitudes(ctx: Context, flav_in: str, flav_out: str, gluons: tuple[int, ...], ew: tuple[int, ...],
+                          species: dict[int, str], pols: dict[int, torch.Tensor], sm: SMParameters,
+                          orderings: list[tuple[int, ...]]) -> torch.Tensor:
+    """Colour-ordered amplitudes for q(leg 0, incoming) qbar(leg 1, incoming) -> gluons + colourless bosons.
+
+    Returns (N, len(orderings), H) complex, the helicity axes flattened in ascending leg order.
+    """
+    gs = sm.gs
+    gl = GluonCurrents(ctx, pols, gs)
+    ewc = EWCurrents(ctx, species, pols, sm)
+    Qin = QUARKS[flav_in][0]
+    u = Cur((0,), u_spinor(ctx.p[:, 0]))
+    vbar = Cur((1,), v_spinor(ctx.p[:, 1]))
+    E_all = frozenset(ew)
+    psi_memo: dict = {}
+    phi_memo: dict = {}
+    cq = 1j * gs / math.sqrt(2)
+
+    def flavour(E) -> str:
+        Q = Qin - ewc.charge(E)
+        return "u" if abs(Q - 2 / 3) < 1e-9 else "d"
+
+    def couplings(X, f_before):
+        Q, T3 = QUARKS[f_before]
+        if X == "a":
+            return sm.ee * Q, sm.ee * Q
+        if X == "z":
+            return sm.gz * (T3 - Q * sm.sw2), -sm.gz * Q * sm.sw2
+        if X in ("w+", "w-"):
+            return sm.ee / (math.sqrt(2) * sm.sw), 0.0
+        return None
+
+    def phi(G, E):
+        key = (G, E)
+        if key in phi_memo:
+            return phi_memo[key]
+        legs = _union((0,), G, E)
+        total = None
+        for j in range(len(G)):
+            J = ctx.align(gl.current(G[j:]), legs)
+            ps = ctx.align(psi(G[:j], E), legs)
+            v = cq * slash(J, ps)
+            total = v if total is None else total + v
+        Es = sorted(E)
+        for r in range(1, len(Es) + 1):
+            for sub in itertools.combinations(Es, r):
+                Ep = frozenset(sub)
+                rest = E - Ep
+                f_before = flavour(rest)
+                for X in ("a", "z", "w+", "w-"):
+                    c = ewc.current(Ep, X)
+                    if c is None:
+                        continue
+                    cl = couplings(X, f_before)
+                    if X == "w+" and f_before != "u" or X == "w-" and f_before != "d":
+                        continue
+                    J = ctx.align(c, legs)
+                    ps = ctx.align(psi(G, rest), legs)
+                    v = 1j * slash(J, chiral(ps, cl[0], cl[1]))
+                    total = v if total is None else total + v
+        cur = Cur(legs, total) if total is not None else None
+        phi_memo[key] = cur
+        return cur
+
+    def psi(G, E):
+        key = (G, E)
+        if key in psi_memo:
+            return psi_memo[key]
+        if not G and not E:
+            return u
+        f = phi(G, E)
+        nh = len(f.legs)
+        P = ctx.q[:, 0] * -1.0 - ctx.q[:, list(G) + list(E)].sum(1)  # momentum along the fermion arrow
+        P = P.reshape([ctx.N] + [1] * nh + [4])
+        cur = Cur(f.legs, 1j * slash(P, f.t) / dot(P, P)[..., None])
+        psi_memo[key] = cur
+        return cur
+
+    assert flavour(E_all) == flav_out
+    all_legs = tuple(range(2 + len(gluons) + len(ew)))
+    out = []
+    for order in orderings:
+        f = phi(tuple(order), E_all)
+        A = bar_dot(ctx.align(vbar, all_legs), ctx.align(f, all_legs))
+        out.append(A.reshape(ctx.N, -1))
+    return torch.stack(out, 1)
+
+
+def gluon_amplitudes(ctx: Context, pols: dict[int, torch.Tensor], gs: float, orderings) -> torch.Tensor:
+    """Pure-gluon colour-ordered amplitudes A(order..., n-1) for the given orderings of legs 0..n-2.
+
+    Returns (N, len(orderings), H)."""
+    gl = GluonCurrents(ctx, pols, gs)
+    n = len(orderings[0]) + 1
+    legs = tuple(range(n))
+    last = Cur((n - 1,), pols[n - 1])
+    out = []
+    for order in orderings:
+        phi = gl.amputated(tuple(order))
+        A = dot(ctx.align(phi, legs), ctx.align(last, legs))
+        out.append(A.reshape(ctx.N, -1))
+    return torch.stack(out, 1)
+
+
+def tth_amplitudes(ctx: Context, sm: SMParameters) -> torch.Tensor:
+    """u(0) u~(1) -> t(2) t~(3) h(4) through an s-channel gluon (the two QCD diagrams).
+
+    Colour-stripped with the colour factor T^a_{i1 i0} T^a_{i2 i3} (T = lambda/2), i.e. colour sum 2.
+    Returns (N, 1, 16)."""
+    p = ctx.p
+    gs = sm.gs
+    mt, wt = sm.MT, sm.WT
+    y = sm.ymt / sm.vev
+    u0 = u_spinor(p[:, 0])[:, :, None, None, None, :]           # (N,2,1,1,1,4)
+    v1 = v_spinor(p[:, 1])[:, None, :, None, None, :]           # (N,1,2,1,1,4)
+    ub2 = u_spinor(p[:, 2])[:, None, None, :, None, :]          # (N,1,1,2,1,4) (barred below)
+    v3 = v_spinor(p[:, 3])[:, None, None, None, :, :]           # (N,1,1,1,2,4)
+    # light current L^mu = vbar(p1) gamma^mu u(p0): components via J-slash with unit vectors
+    eye = torch.eye(4, dtype=ctx.ctype, device=p.device)
+    L = torch.stack([bar_dot(v1, slash(eye[m], u0)) for m in range(4)], -1)  # (N,2,2,1,1,4) = vbar gamma^m u
+    # lower index: L_mu gamma^mu = slash(L^mu) with L^mu = g^{mu mu} L_(gamma^mu) ... raise: L^mu = (L0, -L1, -L2, -L3)
+    sgn = torch.tensor([1.0, -1.0, -1.0, -1.0], dtype=p.dtype, device=p.device)
+    L = L * sgn
+    s = dot(p[:, 0] + p[:, 1], p[:, 0] + p[:, 1])
+    # i g_s gamma^mu (vertex) * -i/s (propagator) * i g_s gamma_mu (vertex)
+    Lc = L * (1j * gs * (-1j) / s * 1j * gs).reshape(-1, 1, 1, 1, 1, 1)
+    q1 = (p[:, 2] + p[:, 4]).reshape(-1, 1, 1, 1, 1, 4)
+    q2 = (-(p[:, 3] + p[:, 4])).reshape(-1, 1, 1, 1, 1, 4)
+    D1 = (dot(q1, q1) - mt**2 + 1j * mt * wt)[..., None]
+    D2 = (dot(q2, q2) - mt**2 + 1j * mt * wt)[..., None]
+    chi = slash(Lc, v3)                                          # (N,2,2,1,2,4)
+    t1 = 1j * (slash(q1, chi) + mt * chi) / D1                   # S(q1) Lslash v3
+    s2 = 1j * (slash(q2, v3) + mt * v3) / D2                     # S(q2) v3
+    t2 = slash(Lc, s2)
+    yuk = -1j * y
+    A = bar_dot(ub2, yuk * t1 + yuk * t2)                        # (N,2,2,2,2)
+    return A.reshape(ctx.N, 1, -1)

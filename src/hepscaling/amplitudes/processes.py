@@ -1,0 +1,245 @@
+"""Process table and the public ``matrix_element`` entry point.
+
+Convention (MadGraph's): |M|^2 summed over final-state and averaged over initial-state helicities and colours,
+divided by the identical-particle factor prod n_i!, with fixed alpha_s = 0.118 and the parameters of MadGraph's
+default ``sm`` model (:mod:`model`).  Momenta are ``(N, n, 4)`` as (E, px, py, pz) in GeV, the two incoming partons
+first (along +z and -z for generated data; any Lorentz frame is accepted).
+
+Intrinsic dimension of a 2 -> n_f process at fixed sqrt(s): d = 3 n_f - 4.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import torch
+
+from . import colour
+from .currents import Context, gluon_amplitudes, quark_line_amplitudes, tth_amplitudes
+from .model import DEFAULT, SMParameters
+from .wavefunctions import polarisations
+
+DEFAULT_CUTS = {"pt_min": 20.0, "dr_min": 0.4, "eta_max": None}
+
+
+@dataclass(frozen=True)
+class Process:
+    name: str
+    initial: tuple[str, ...]
+    final: tuple[str, ...]
+    kind: str  # "gluons", "quarkline", "tth"
+
+    @property
+    def particles(self) -> tuple[str, ...]:
+        return self.initial + self.final
+
+    @property
+    def n_final(self) -> int:
+        return len(self.final)
+
+    @property
+    def dof(self) -> int:
+        """Intrinsic dimension d = 3 n_f - 4 (fixed sqrt(s), azimuthal symmetry removed)."""
+        return 3 * self.n_final - 4
+
+    def masses(self, sm: SMParameters = DEFAULT) -> tuple[float, ...]:
+        return tuple(sm.mass(p) for p in self.particles)
+
+    @property
+    def symmetry_factor(self) -> float:
+        f = 1
+        for p in set(self.final):
+            f *= math.factorial(self.final.count(p))
+        return 1.0 / f
+
+    @property
+    def average_factor(self) -> float:
+        a = 1.0
+        for p in self.initial:
+            a /= 16.0 if p == "g" else 6.0
+        return a
+
+    @property
+    def gluon_legs(self) -> tuple[int, ...]:
+        return tuple(i for i, p in enumerate(self.particles) if p == "g")
+
+    @property
+    def short(self) -> str:
+        """Compact label used for file names (``uu_zgg``)."""
+        ini = "".join(p.replace("~", "x") for p in self.initial)
+        fin = "".join(p.replace("~", "x").replace("+", "p").replace("-", "m") for p in self.final)
+        return f"{ini}_{fin}"
+
+
+_NAMES = [
+    "u u~ > t t~ h",
+    "u u~ > z g", "u u~ > z g g", "u u~ > z g g g", "u u~ > z g g g g",
+    "u d~ > w+ z", "u d~ > w+ z g", "u d~ > w+ z g g",
+    "u u~ > w+ w- z",
+    "g g > g g", "g g > g g g", "g g > g g g g",
+]
+
+
+def _make(name: str) -> Process:
+    ini, fin = name.split(">")
+    ini, fin = tuple(ini.split()), tuple(fin.split())
+    if ini == ("g", "g"):
+        kind = "gluons"
+    elif "t" in fin:
+        kind = "tth"
+    else:
+        kind = "quarkline"
+    return Process(name, ini, fin, kind)
+
+
+PROCESSES: dict[str, Process] = {n: _make(n) for n in _NAMES}
+
+
+def get_process(process: str | Process) -> Process:
+    if isinstance(process, Process):
+        return process
+    if not isinstance(process, str):
+        raise ValueError(f"process must be a string like 'u u~ > z g', got {type(process).__name__}")
+    key = " ".join(process.replace(">", " > ").split())
+    if key not in PROCESSES:
+        raise ValueError(f"unknown process {process!r}; known processes: {', '.join(repr(k) for k in PROCESSES)}")
+    return PROCESSES[key]
+
+
+# ------------------------------------------------------------------------------------------------------- validation
+def check_momenta(proc: Process, p: torch.Tensor, sm: SMParameters = DEFAULT, tol: float = 1e-6) -> None:
+    """Raise ValueError if ``p`` has the wrong shape, violates momentum conservation or the on-shell conditions."""
+    n = len(proc.particles)
+    if p.ndim != 3 or p.shape[1] != n or p.shape[2] != 4:
+        raise ValueError(f"momenta for {proc.name!r} must have shape (N, {n}, 4) as (E, px, py, pz); got {tuple(p.shape)}")
+    if p.shape[0] == 0:
+        return
+    if not torch.isfinite(p).all():
+        bad = int((~torch.isfinite(p)).any(-1).any(-1).nonzero()[0, 0])
+        raise ValueError(f"momenta for {proc.name!r}: non-finite entries in point {bad}")
+    scale = p[:, :2, 0].sum(1)
+    viol = (p[:, :2].sum(1) - p[:, 2:].sum(1)).abs().amax(-1) / scale
+    if float(viol.max()) > tol:
+        i = int(viol.argmax())
+        raise ValueError(f"momenta for {proc.name!r}: momentum conservation violated in point {i} by "
+                         f"{float(viol[i]):.3g} relative to the incoming energy (tolerance {tol:g})")
+    m2 = torch.tensor([m * m for m in proc.masses(sm)], dtype=p.dtype, device=p.device)
+    p2 = p[..., 0] ** 2 - (p[..., 1:] ** 2).sum(-1)
+    off = (p2 - m2).abs() / torch.clamp(p[..., 0] ** 2, min=1e-300)
+    if float(off.max()) > tol:
+        flat = int(off.argmax())
+        i, j = divmod(flat, n)
+        raise ValueError(f"momenta for {proc.name!r}: particle {j} ({proc.particles[j]}) of point {i} is off shell: "
+                         f"p^2 = {float(p2[i, j]):.6g} GeV^2, expected m^2 = {float(m2[j]):.6g} GeV^2 "
+                         f"(relative deviation {float(off[i, j]):.3g} > tolerance {tol:g})")
+
+
+# ------------------------------------------------------------------------------------------------------ amplitudes
+@lru_cache(maxsize=None)
+def _colour_matrix(proc: Process) -> np.ndarray:
+    if proc.kind == "gluons":
+        return colour.gluon_kk_matrix(len(proc.particles))
+    if proc.kind == "tth":
+        return np.array([[2.0]])
+    return colour.quark_line_matrix(len(proc.gluon_legs))
+
+
+def orderings(proc: Process) -> list[tuple[int, ...]]:
+    """The colour orderings whose amplitudes :func:`helicity_amplitudes` returns (same order as the colour matrix)."""
+    import itertools
+
+    n = len(proc.particles)
+    if proc.kind == "gluons":
+        return [o[:-1] for o in colour.kk_orderings(n)]
+    if proc.kind == "tth":
+        return [()]
+    return [tuple(o) for o in itertools.permutations(proc.gluon_legs)]
+
+
+def helicity_amplitudes(proc: Process | str, p: torch.Tensor, sm: SMParameters = DEFAULT,
+                        replace: dict[int, torch.Tensor] | None = None):
+    """Colour-ordered helicity amplitudes ``A`` (N, n_orderings, n_helicities) and the colour matrix ``C``.
+
+    ``sum_{hel, col} |M|^2 = sum_h A_h^dagger C A_h``.  ``replace`` maps a leg index to a (N, k, 4) tensor used
+    instead of that leg's polarisation vectors (gauge checks: the leg's momentum).
+    """
+    proc = get_process(proc)
+    parts = proc.particles
+    n = len(parts)
+    incoming = (0, 1)
+    pols: dict[int, torch.Tensor] = {}
+    hdims: dict[int, int] = {}
+    ctype = torch.complex128 if p.dtype == torch.float64 else torch.complex64
+    for i, name in enumerate(parts):
+        if name in ("g", "z", "w+", "w-", "a"):
+            e = polarisations(p[:, i], sm.mass(name)).to(ctype)
+        elif name == "h":
+            e = torch.ones(p.shape[0], 1, dtype=ctype, device=p.device)
+        else:
+            e = None
+        if replace is not None and i in replace:
+            e = replace[i].to(ctype)
+        if e is not None:
+            pols[i] = e
+            hdims[i] = e.shape[1] if name != "h" else 1
+        else:
+            hdims[i] = 2
+    ctx = Context(p, hdims, incoming)
+    if proc.kind == "gluons":
+        A = gluon_amplitudes(ctx, pols, sm.gs, orderings(proc))
+    elif proc.kind == "tth":
+        A = tth_amplitudes(ctx, sm)
+    else:
+        species = {i: parts[i] for i in range(2, n) if parts[i] != "g"}
+        flav_in = parts[0]
+        flav_out = parts[1].rstrip("~")
+        A = quark_line_amplitudes(ctx, flav_in, flav_out, proc.gluon_legs, tuple(species), species, pols, sm,
+                                  orderings(proc))
+    C = torch.as_tensor(_colour_matrix(proc), dtype=p.dtype, device=p.device)
+    return A, C
+
+
+def colour_sum(A: torch.Tensor, C: torch.Tensor) -> torch.Tensor:
+    """sum_h A^dagger C A for A (N, n_ord, H)."""
+    CA = torch.einsum("ij,njh->nih", C.to(A.dtype), A)
+    return (A.conj() * CA).real.sum((1, 2))
+
+
+def _default_device():
+    return torch.device("cuda") if torch.cuda.is_available() else torch.device("cpu")
+
+
+_BATCH = {"gluons": 2048, "quarkline": 2048, "tth": 32768}
+
+
+def matrix_element(process: str | Process, momenta, sm: SMParameters = DEFAULT, *, check: bool = True,
+                   tol: float = 1e-6, batch_size: int | None = None, device=None):
+    """Exact tree-level |M|^2 (MadGraph convention, see module docstring) for a batch of phase-space points.
+
+    ``momenta``: (N, n, 4) numpy array or torch tensor.  Returns (N,) float64 of the same kind (numpy array for
+    numpy input, tensor on the input's device for tensor input).  Computation runs in float64 on CUDA when
+    available (``device`` overrides).  Raises ValueError for an unknown process, wrong shape, or momenta violating
+    momentum conservation / on-shell conditions beyond ``tol`` (relative).
+    """
+    proc = get_process(process)
+    is_numpy = not isinstance(momenta, torch.Tensor)
+    p = torch.as_tensor(np.asarray(momenta) if is_numpy else momenta)
+    in_device = p.device
+    dev = torch.device(device) if device is not None else (_default_device() if is_numpy or p.device.type == "cpu"
+                                                             and torch.cuda.is_available() else p.device)
+    p = p.to(dtype=torch.float64, device=dev)
+    if check:
+        check_momenta(proc, p, sm, tol)
+    bs = batch_size or _BATCH[proc.kind]
+    out = []
+    with torch.no_grad():
+        for s in range(0, p.shape[0], bs):
+            A, C = helicity_amplitudes(proc, p[s : s + bs], sm)
+            out.append(colour_sum(A, C))
+    res = torch.cat(out) if out else torch.zeros(0, dtype=torch.float64, device=dev)
+    res = res * (proc.average_factor * proc.symmetry_factor)
+    if is_numpy:
+        return res.cpu().numpy()
+    return res.to(in_device)
