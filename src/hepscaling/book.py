@@ -460,9 +460,11 @@ def execute(nb: Notebook, params: dict, out_dir: Path, profile_name: str, log=pr
     for suffix in (".results.json", ".provenance.json", ".stamp.json"):
         Path(f"{stem}{suffix}").unlink(missing_ok=True)
     node = prepare(nb, params, stem, profile_name)
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    os.environ.setdefault("HEPSCALING_QUIET", "1")
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    # the kernel inherits this environment: inline figures (no MPLBACKEND override), quiet progress bars
+    saved = {k: os.environ.get(k) for k in ("MPLBACKEND", "HEPSCALING_QUIET", "PYDEVD_DISABLE_FILE_VALIDATION")}
+    os.environ.pop("MPLBACKEND", None)
+    os.environ["HEPSCALING_QUIET"] = "1"
+    os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     t0 = time.time()
     tmp_out = out_dir / f".{nb.name}.running.ipynb"
     try:
@@ -481,6 +483,12 @@ def execute(nb: Notebook, params: dict, out_dir: Path, profile_name: str, log=pr
             os.replace(tmp_out, out)
         return RunResult(nb.id, False, out, time.time() - t0,
                          error=f"notebook {nb.id} ({nb.path}) could not be executed: {type(e).__name__}: {e}")
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
     os.replace(tmp_out, out)
     return RunResult(nb.id, True, out, time.time() - t0)
 
@@ -728,6 +736,8 @@ def intro_page(nbs: list[Notebook], profile: str, papers: dict | None = None) ->
         lines += [f"### Paper {key}: {title}", ""]
         if ref:
             lines += [f"{paper.get('authors', '')}, [arXiv:{ref}](https://arxiv.org/abs/{ref}).", ""]
+        elif paper.get("authors"):
+            lines += [f"{paper['authors'].rstrip('.')}.", ""]
         lines += ["| item | what it shows | status | our page | data |", "|---|---|---|---|---|"]
         missing = []
         for item, caption, cover in rows[key]:

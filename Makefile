@@ -1,0 +1,56 @@
+# hepscaling — the two commands:  `make book`  and  `make test`.
+# Both create .venv (python3.11 -m venv) if missing and install the pinned packages of requirements.lock plus this
+# package (editable); the install is skipped while requirements.lock and pyproject.toml are unchanged (stamp file).
+
+PYTHON  ?= python3.11
+VENV    ?= .venv
+PROFILE ?= quick
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.stamp-install
+PYTEST_ARGS ?=
+
+.PHONY: help setup book test run list references clean-book clean-runs
+
+help:
+	@echo "make book [PROFILE=quick|tiny|paper]   execute every notebook (unchanged ones skipped) and build book/_build/html"
+	@echo "make test                              run the whole test suite (every notebook with profile tiny)"
+	@echo "make run NB=<notebook-id> ARGS=\"-p name value ...\" [PROFILE=...]   rerun one notebook into runs/"
+	@echo "make list                              notebook inventory with status"
+	@echo "make references                        regenerate tests/reference/tiny.json"
+
+setup:
+	@set -e; \
+	if [ ! -x "$(PY)" ]; then \
+	  echo "creating $(VENV) with $(PYTHON)"; \
+	  $(PYTHON) -m venv $(VENV); \
+	fi; \
+	want="$$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)"; \
+	have="$$(cat $(STAMP) 2>/dev/null || true)"; \
+	if [ "$$want" != "$$have" ]; then \
+	  echo "installing pinned dependencies (requirements.lock) into $(VENV)"; \
+	  $(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock; \
+	  $(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .; \
+	  echo "$$want" > $(STAMP); \
+	fi
+
+book: setup
+	$(PY) -m hepscaling book --profile $(PROFILE)
+
+test: setup
+	$(PY) -m pytest tests $(PYTEST_ARGS)
+
+run: setup
+	@if [ -z "$(NB)" ]; then echo "usage: make run NB=<notebook-id> ARGS=\"-p name value ...\" [PROFILE=...]"; exit 2; fi
+	$(PY) -m hepscaling run $(NB) $(ARGS) --profile $(PROFILE)
+
+list: setup
+	$(PY) -m hepscaling list --profile $(PROFILE)
+
+references: setup
+	$(PY) -m hepscaling references --update
+
+clean-book:
+	rm -rf book/_build book/notebooks book/intro.md book/_toc.yml
+
+clean-runs:
+	rm -rf runs
