@@ -1,0 +1,87 @@
+"""Data and features of paper A, computed once per data configuration (through the cache).
+
+Kept apart from :mod:`hepscaling.paper_a` so that editing the sweep/summary code there does not invalidate the cached
+features (the cache key covers the source of this module and of the hepscaling modules it imports).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..cache import cached
+
+
+class PaperADataError(ValueError):
+    pass
+
+
+# ------------------------------------------------------------------------------------------------------------ data
+_MEMO: dict = {}
+
+
+def describe_source(source: str) -> str:
+    from ..data import topqcd
+    return topqcd.describe(source)
+
+
+def load_split(source: str, split: str, n: int, seed: int = 0):
+    """(pT, y, phi) jets (n, M, 3) and labels (1 = top) of one split, memoised in this process."""
+    key = ("jets", source, split, int(n), int(seed))
+    if key not in _MEMO:
+        from ..data.topqcd import get_jets
+        from ..jets import to_ptyphi
+        p4, labels = get_jets(split, int(n), source=source, seed=int(seed))
+        if len(labels) < n:
+            raise PaperADataError(f"paper_a: source {source!r} split {split!r} gave {len(labels)} jets, {n} needed")
+        _MEMO[key] = (np.asarray(to_ptyphi(p4), dtype=np.float64), np.asarray(labels).astype(np.int8))
+    return _MEMO[key]
+
+
+def center_jets(jets: np.ndarray) -> np.ndarray:
+    """Shift each jet so its pT-weighted centroid in (y, phi) is at the origin (paper A, kNN EMD preprocessing);
+    phi is first taken relative to the leading constituent to avoid the 2 pi wrap."""
+    j = np.array(jets, dtype=np.float64, copy=True)
+    pt = j[..., 0]
+    mask = pt > 0
+    w = pt / np.maximum(pt.sum(1, keepdims=True), 1e-300)
+    dphi = j[..., 2] - j[:, :1, 2]
+    dphi = (dphi + np.pi) % (2 * np.pi) - np.pi
+    j[..., 2] = dphi
+    for c in (1, 2):
+        cen = (w * j[..., c]).sum(1, keepdims=True)
+        j[..., c] = np.where(mask, j[..., c] - cen, 0.0)
+    return j
+
+
+@cached
+def features(kind: str, source: str, source_text: str, n_train: int, n_val: int, n_test: int, data_seed: int,
+             params: dict) -> dict:
+    """Features of the train/val/test splits for one feature kind (computed once per data configuration).
+
+    ``kind``: ``"efp"`` (params: dmax) -> X_* (n, 313); ``"lot"`` (params: n_ref) -> X_* (n, 2 n_ref);
+    ``"emd"`` (params: R, beta) -> D_val (n_val, n_train), D_test (n_test, n_train) EMDs between centred jets, and
+    the jets' pT. ``source_text`` (the source's description, with its file hashes) keys the data version."""
+    tr, ytr = load_split(source, "train", n_train, data_seed)
+    va, yva = load_split(source, "val", n_val, data_seed)
+    te, yte = load_split(source, "test", n_test, data_seed)
+    tr, va, te = tr[:n_train], va[:n_val], te[:n_test]
+    out = {"y_train": ytr[:n_train], "y_val": yva[:n_val], "y_test": yte[:n_test]}
+    if kind == "efp":
+        from ..features.efp import compute_efps
+        for name, j in (("train", tr), ("val", va), ("test", te)):
+            out[f"X_{name}"] = compute_efps(j, dmax=params["dmax"], beta=1.0, normed=True)
+    elif kind == "lot":
+        from ..features.lot import lot_embedding
+        for name, j in (("train", tr), ("val", va), ("test", te)):
+            out[f"X_{name}"] = lot_embedding(j, n_ref=params["n_ref"])
+    elif kind == "emd":
+        from ..features.emd import pairwise_emd
+        ctr, cva, cte = center_jets(tr), center_jets(va), center_jets(te)
+        R, beta = params["R"], params.get("beta", 1.0)
+        out["D_val"] = np.asarray(pairwise_emd(cva, ctr, R=R, beta=beta), dtype=np.float32)
+        out["D_test"] = np.asarray(pairwise_emd(cte, ctr, R=R, beta=beta), dtype=np.float32)
+        out["pt_train"], out["pt_val"], out["pt_test"] = (j[..., 0].sum(1) for j in (tr, va, te))
+    else:
+        raise PaperADataError(f"paper_a.features: unknown kind {kind!r}; expected 'efp', 'lot' or 'emd'")
+    return out
+
+

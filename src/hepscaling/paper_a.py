@@ -1,0 +1,256 @@
+"""Paper A (Batson & Kahn, "Scaling laws in jet classification") end to end: data, features, the per-point task of
+the sweep, and the summaries that the chapter's notebooks plot.
+
+One sweep feeds Figs. 1, 2, 5 and Table 1 (and Fig. 7's loss-vs-k curves): :func:`run_main_sweep`. Its results live
+in one sweep directory per data configuration (``data/sweeps/paper_a-<hash>``), so the first notebook that calls it
+computes the points and the others read them; an interrupted run resumes. Fig. 3 (LR on fewer EFPs) and Fig. 6
+(other EMD radii, other LOT reference sizes) add points to the same directory: a point is identified by its content,
+so e.g. the LOT points with the default reference size are shared with the main sweep.
+
+Classifiers (paper A §4): ``knn_emd``, ``knn_lot``, ``knn_efp``, ``lr_efp``, ``dnn_efp``, ``dnn_lot``.
+
+Data sizes come from a *preset* (``PRESETS["tiny" | "quick" | "paper"]``, chosen by the notebook's profile), so all
+notebooks of the chapter agree on one configuration.
+
+Choices where the paper is silent (stated on the book pages):
+
+* a training set of size T is a uniform random subset (without replacement) of the training pool, drawn with the
+  point's own seed; if it happens to contain only one class, one jet is swapped for a random jet of the other class;
+* kNN EMD uses a separate, smaller pool and smaller validation/test sets (as the paper does: T <= 3.5e4, test 1e4);
+  the jets are centred (pT-weighted centroid at the origin of (y, phi)) before the EMD;
+* kNN probabilities are the fraction of top neighbours; every classifier's probabilities are clipped to
+  [1e-3, 1 - 1e-3] before eq. (7);
+* kNN EFP uses standardised EFPs (the raw EFPs span many orders of magnitude between degrees), LR and the DNNs too.
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .cache import code_version
+from .models.knn import DEFAULT_K_GRID, knn_on_distances, knn_on_features
+from .models.logistic import logistic_on_features
+from .models.losses import DEFAULT_EPS
+from .models.mlp import train_mlp
+from .models.paper_a_data import _MEMO, center_jets, describe_source, features, load_split  # noqa: F401
+from .paths import data_dir
+from .scaling.sweep import build_grid, run_sweep
+
+CLASSIFIERS = ("knn_emd", "knn_lot", "knn_efp", "lr_efp", "dnn_efp", "dnn_lot")
+FEATURE_OF = {"knn_emd": "emd", "knn_lot": "lot", "knn_efp": "efp", "lr_efp": "efp", "dnn_efp": "efp",
+              "dnn_lot": "lot"}
+
+#: Data configuration and grid per preset. ``emd`` holds the EMD pool/validation/test sizes, ``emd_small`` the smaller
+#: sets used to compare EMD radii in Fig. 6.
+PRESETS: dict[str, dict] = {
+    "tiny": {
+        "source": "local", "n_train": 400, "n_val": 200, "n_test": 300,
+        "emd": {"n_pool": 120, "n_val": 60, "n_test": 80, "R": 0.8},
+        "emd_small": {"n_pool": 80, "n_val": 40, "n_test": 60},
+        "lot_n_ref": 16, "efp_dmax": 6,
+        "T_values": [20, 50, 100, 200, 400], "emd_T_max": 120, "lr_T_min": 100,
+        "repeats": {"lr": (2, 1e5), "knn": (2, 5000), "dnn": (2, 300)},
+        "dnn_max_epochs": 30, "dnn_patience": 5,
+    },
+    "quick": {
+        "source": "local", "n_train": 30000, "n_val": 5000, "n_test": 10000,
+        "emd": {"n_pool": 2000, "n_val": 500, "n_test": 1000, "R": 0.8},
+        "emd_small": {"n_pool": 700, "n_val": 300, "n_test": 400},
+        "lot_n_ref": 32, "efp_dmax": 6,
+        "T_values": [20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000], "emd_T_max": 2000, "lr_T_min": 400,
+        "repeats": {"lr": (3, 1e5), "knn": (3, 5000), "dnn": (3, 300)},
+        "dnn_max_epochs": 200, "dnn_patience": 20,
+    },
+    "paper": {
+        "source": "public", "n_train": 1200000, "n_val": 10000, "n_test": 40000,
+        "emd": {"n_pool": 35000, "n_val": 5000, "n_test": 10000, "R": 0.8},
+        "emd_small": {"n_pool": 10000, "n_val": 2000, "n_test": 4000},
+        "lot_n_ref": 64, "efp_dmax": 6,
+        "T_values": [20, 50, 100, 200, 300, 500, 1000, 2000, 5000, 10000, 30000, 100000, 300000, 1200000],
+        "emd_T_max": 35000, "lr_T_min": 400,
+        "repeats": {"lr": (10, 1e5), "knn": (10, 5000), "dnn": (5, 300)},
+        "dnn_max_epochs": 200, "dnn_patience": 20,
+    },
+}
+
+
+class PaperAError(ValueError):
+    pass
+
+
+def preset(name: str) -> dict:
+    """A deep copy of a preset (``tiny``, ``quick``, ``paper``)."""
+    if name not in PRESETS:
+        raise PaperAError(f"paper_a: unknown preset {name!r}; expected one of {sorted(PRESETS)}")
+    return copy.deepcopy(PRESETS[name])
+
+
+def data_config(cfg: dict, seed: int = 0) -> dict:
+    """The part of a preset that determines the data and features (the identity of the sweep directory)."""
+    keys = ("source", "n_train", "n_val", "n_test", "emd", "emd_small", "lot_n_ref", "efp_dmax", "dnn_max_epochs",
+            "dnn_patience")
+    out = {k: copy.deepcopy(cfg[k]) for k in keys}
+    out["data_seed"] = int(seed)
+    return out
+
+
+def _feature_args(dcfg: dict, kind: str, point: dict | None = None) -> tuple:
+    point = point or {}
+    src = dcfg["source"]
+    text = dcfg.get("source_text") or ""
+    if kind == "emd":
+        sizes = dcfg["emd_small"] if point.get("emd_set") == "small" else dcfg["emd"]
+        params = {"R": float(point.get("R", dcfg["emd"]["R"])), "beta": 1.0}
+        return ("emd", src, text, sizes["n_pool"], sizes["n_val"], sizes["n_test"], dcfg["data_seed"], params)
+    n = (dcfg["n_train"], dcfg["n_val"], dcfg["n_test"])
+    if kind == "lot":
+        return ("lot", src, text, *n, dcfg["data_seed"], {"n_ref": int(point.get("n_ref", dcfg["lot_n_ref"]))})
+    return ("efp", src, text, *n, dcfg["data_seed"], {"dmax": int(dcfg["efp_dmax"])})
+
+
+def get_features(dcfg: dict, kind: str, point: dict | None = None) -> dict:
+    """The features for a point (memoised per process: a Dask worker reads them from the cache once)."""
+    return _features_memo(_feature_args(dcfg, kind, point))
+
+
+def _features_memo(args: tuple) -> dict:
+    key = ("features", json.dumps(args, sort_keys=True, default=str))
+    if key not in _MEMO:
+        _MEMO[key] = features(*args)
+    return _MEMO[key]
+
+
+def subsample(y_pool: np.ndarray, T: int, seed: int) -> np.ndarray:
+    """Indices of a random training set of size T from the pool (both classes present whenever T >= 2)."""
+    n = len(y_pool)
+    if not 1 <= T <= n:
+        raise PaperAError(f"paper_a: training-set size T = {T} must lie in [1, {n}] (the training pool)")
+    rng = np.random.default_rng(seed)
+    idx = rng.choice(n, size=T, replace=False)
+    if T >= 2 and len(np.unique(y_pool[idx])) == 1:
+        other = np.flatnonzero(y_pool != y_pool[idx[0]])
+        if len(other):
+            idx[rng.integers(T)] = rng.choice(other)
+    return np.sort(idx)
+
+
+# ------------------------------------------------------------------------------------------------------------ task
+def point_task(point: dict, seed: int, dcfg: dict, k_grid=DEFAULT_K_GRID, eps: float = DEFAULT_EPS,
+               device: str | None = None) -> dict:
+    """Train classifier ``point["classifier"]`` on a random training set of size ``point["T"]`` (seeded by ``seed``)
+    and return its test loss (eq. 7) and diagnostics. Optional point keys: ``R`` and ``emd_set`` (kNN EMD),
+    ``n_ref`` (LOT), ``n_features`` (LR: the first n EFPs)."""
+    clf, T = point["classifier"], int(point["T"])
+    if clf not in CLASSIFIERS:
+        raise PaperAError(f"paper_a: unknown classifier {clf!r}; expected one of {CLASSIFIERS}")
+    f = get_features(dcfg, FEATURE_OF[clf], point)
+    idx = subsample(f["y_train"], T, seed)
+    ytr = f["y_train"][idx]
+    if clf == "knn_emd":
+        r = knn_on_distances(f["D_val"][:, idx], f["y_val"], f["D_test"][:, idx], f["y_test"], ytr, k_grid, eps)
+    elif clf in ("knn_lot", "knn_efp"):
+        r = knn_on_features(f["X_train"][idx], ytr, f["X_val"], f["y_val"], f["X_test"], f["y_test"], k_grid, eps,
+                            standardize=(clf == "knn_efp"))
+    if clf.startswith("knn"):
+        return {"loss": r.test_loss, "val_loss": r.val_loss, "k": r.k, "k_grid": list(r.k_grid),
+                "val_losses": list(map(float, r.val_losses)), "test_losses": list(map(float, r.test_losses))}
+    if clf == "lr_efp":
+        nf = point.get("n_features")
+        r = logistic_on_features(f["X_train"][idx], ytr, f["X_test"], f["y_test"], f["X_val"], f["y_val"],
+                                 n_features=None if nf is None else int(nf), eps=eps, seed=seed)
+        return {"loss": r.test_loss, "val_loss": r.val_loss, "n_features": r.n_features, "converged": r.converged}
+    r, _ = train_mlp(f["X_train"][idx], ytr, f["X_val"], f["y_val"], f["X_test"], f["y_test"], seed=seed,
+                     max_epochs=int(dcfg["dnn_max_epochs"]), patience=int(dcfg["dnn_patience"]), device=device,
+                     eps=eps)
+    return {"loss": r.test_loss, "val_loss": r.val_loss, "best_epoch": r.best_epoch, "epochs_run": r.epochs_run,
+            "stopped_early": r.stopped_early}
+
+
+# ---------------------------------------------------------------------------------------------------------- sweeps
+def sweep_directory(dcfg: dict) -> Path:
+    """``data/sweeps/paper_a-<hash>``: one directory per data configuration and code version."""
+    h = hashlib.sha256(json.dumps(dcfg, sort_keys=True, default=str).encode())
+    h.update(code_version(__name__).encode())
+    return data_dir() / "sweeps" / f"paper_a-{h.hexdigest()[:16]}"
+
+
+def prepare(preset_name: str, seed: int = 0, kinds=("efp", "lot", "emd"), points: list[dict] | None = None) -> dict:
+    """Load the data and compute the features that the points need (in this process, through the cache), so that
+    workers only read them. Returns the data configuration (with the source's description)."""
+    cfg = preset(preset_name)
+    dcfg = data_config(cfg, seed)
+    dcfg["source_text"] = describe_source(dcfg["source"])
+    for split, n in (("train", dcfg["n_train"]), ("val", dcfg["n_val"]), ("test", dcfg["n_test"])):
+        load_split(dcfg["source"], split, n, seed)  # registers the input files in the provenance footer
+    needed = {}
+    for p in points or [{"classifier": c} for c in CLASSIFIERS if FEATURE_OF[c] in kinds]:
+        args = _feature_args(dcfg, FEATURE_OF[p["classifier"]], p)
+        needed[json.dumps(args, sort_keys=True, default=str)] = args
+    for key in sorted(needed):
+        _features_memo(needed[key])
+    return dcfg
+
+
+def run_points(preset_name: str, points: list[dict], seed: int = 0, scheduler: str = "local",
+               n_workers: int | None = None) -> pd.DataFrame:
+    """Run (or read) paper-A points for a preset; returns the tidy table (one row per point)."""
+    cfg = preset(preset_name)
+    dcfg = data_config(cfg, seed)
+    dcfg_full = prepare(preset_name, seed, points=points)
+    return run_sweep(point_task, points, sweep_directory(dcfg), base_seed=seed, scheduler=scheduler,
+                     n_workers=n_workers, context={"dcfg": dcfg_full},
+                     priority=lambda p: float(p["T"]) * (10.0 if p["classifier"].startswith("dnn") else 1.0),
+                     meta={"paper": "A", "preset": preset_name})
+
+
+def main_points(preset_name: str, classifiers=CLASSIFIERS) -> list[dict]:
+    """The grid of the main sweep (Figs. 1, 2, 5, 7 and Table 1): classifier x T x repeat."""
+    cfg = preset(preset_name)
+    ranges = {"knn_emd": (0, cfg["emd_T_max"]), "lr_efp": (cfg["lr_T_min"], float("inf"))}
+    Ts = [T for T in cfg["T_values"] if T <= cfg["n_train"]]
+    return build_grid(classifiers, Ts, repeats=cfg["repeats"], T_ranges=ranges)
+
+
+def run_main_sweep(preset_name: str, seed: int = 0, scheduler: str = "local", n_workers: int | None = None,
+                   classifiers=CLASSIFIERS) -> pd.DataFrame:
+    """The main sweep of paper A. The first caller computes it; later callers (other notebooks) read it."""
+    return run_points(preset_name, main_points(preset_name, classifiers), seed, scheduler, n_workers)
+
+
+# -------------------------------------------------------------------------------------------------------- summaries
+def summarize(table: pd.DataFrame, by=("classifier", "T")) -> pd.DataFrame:
+    """Mean test loss over repeats with its standard deviation and standard error, per classifier and T."""
+    by = [b for b in by if b in table.columns]
+    g = table.groupby(by, dropna=False)["loss"]
+    s = g.agg(loss="mean", loss_std="std", n="count").reset_index()
+    s["loss_std"] = s["loss_std"].fillna(0.0)
+    s["loss_sem"] = s["loss_std"] / np.sqrt(s["n"])
+    return s.sort_values(by).reset_index(drop=True)
+
+
+def fit_slopes(summary: pd.DataFrame, T_min: float = 500, dnn_T_max: float = 2e5, form: str = "pure") -> dict:
+    """Power-law fits per classifier (paper A Fig. 2 / Table 1: C = 0, T >= 500, DNNs only up to 2e5).
+    Returns {classifier: PowerLawFit}; classifiers with fewer than three points in range are left out."""
+    from .scaling.fit import fit_power_law
+    out = {}
+    for clf, s in summary.groupby("classifier"):
+        hi = dnn_T_max if clf.startswith("dnn") else None
+        sel = s[(s["T"] >= T_min) & ((s["T"] <= hi) if hi else True)]
+        if len(sel) < 3:
+            continue
+        out[clf] = fit_power_law(sel["T"].to_numpy(float), sel["loss"].to_numpy(float), form)
+    return out
+
+
+def loss_at(summary: pd.DataFrame, T: float) -> dict:
+    """{classifier: mean loss at the T of the grid nearest to ``T`` (in log)}"""
+    out = {}
+    for clf, s in summary.groupby("classifier"):
+        i = int(np.argmin(np.abs(np.log(s["T"].to_numpy(float)) - np.log(T))))
+        out[clf] = float(s["loss"].iloc[i])
+    return out
