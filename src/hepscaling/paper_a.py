@@ -17,7 +17,8 @@ Choices where the paper is silent (stated on the book pages):
 * a training set of size T is a uniform random subset (without replacement) of the training pool, drawn with the
   point's own seed; if it happens to contain only one class, one jet is swapped for a random jet of the other class;
 * kNN EMD uses a separate, smaller pool and smaller validation/test sets (as the paper does: T <= 3.5e4, test 1e4);
-  the jets are centred (pT-weighted centroid at the origin of (y, phi)) before the EMD;
+  the jets are centred and pT-normalised before the EMD (``hepscaling.features.emd``); Fig. 6's R scan uses the
+  un-normalised EMD of eq. (3) instead, since with normalised jets R only rescales all distances;
 * kNN probabilities are the fraction of top neighbours; every classifier's probabilities are clipped to
   [1e-3, 1 - 1e-3] before eq. (7);
 * kNN EFP uses standardised EFPs (the raw EFPs span many orders of magnitude between degrees), LR and the DNNs too.
@@ -37,7 +38,7 @@ from .models.knn import DEFAULT_K_GRID, knn_on_distances, knn_on_features
 from .models.logistic import logistic_on_features
 from .models.losses import DEFAULT_EPS
 from .models.mlp import train_mlp
-from .models.paper_a_data import _MEMO, center_jets, describe_source, features, load_split  # noqa: F401
+from .models.paper_a_data import _MEMO, describe_source, features, load_split  # noqa: F401
 from .paths import data_dir
 from .scaling.sweep import build_grid, run_sweep
 
@@ -105,7 +106,8 @@ def _feature_args(dcfg: dict, kind: str, point: dict | None = None) -> tuple:
     text = dcfg.get("source_text") or ""
     if kind == "emd":
         sizes = dcfg["emd_small"] if point.get("emd_set") == "small" else dcfg["emd"]
-        params = {"R": float(point.get("R", dcfg["emd"]["R"])), "beta": 1.0}
+        params = {"R": float(point.get("R", dcfg["emd"]["R"])), "beta": 1.0,
+                  "normalised": not point.get("emd_energy", False)}
         return ("emd", src, text, sizes["n_pool"], sizes["n_val"], sizes["n_test"], dcfg["data_seed"], params)
     n = (dcfg["n_train"], dcfg["n_val"], dcfg["n_test"])
     if kind == "lot":
@@ -143,7 +145,8 @@ def subsample(y_pool: np.ndarray, T: int, seed: int) -> np.ndarray:
 def point_task(point: dict, seed: int, dcfg: dict, k_grid=DEFAULT_K_GRID, eps: float = DEFAULT_EPS,
                device: str | None = None) -> dict:
     """Train classifier ``point["classifier"]`` on a random training set of size ``point["T"]`` (seeded by ``seed``)
-    and return its test loss (eq. 7) and diagnostics. Optional point keys: ``R`` and ``emd_set`` (kNN EMD),
+    and return its test loss (eq. 7) and diagnostics. Optional point keys: ``R``, ``emd_set`` ("small") and
+    ``emd_energy`` (True: un-normalised EMD) for kNN EMD,
     ``n_ref`` (LOT), ``n_features`` (LR: the first n EFPs)."""
     clf, T = point["classifier"], int(point["T"])
     if clf not in CLASSIFIERS:
@@ -254,3 +257,49 @@ def loss_at(summary: pd.DataFrame, T: float) -> dict:
         i = int(np.argmin(np.abs(np.log(s["T"].to_numpy(float)) - np.log(T))))
         out[clf] = float(s["loss"].iloc[i])
     return out
+
+
+# -------------------------------------------------------------------------------------------------- page helpers
+def data_statement(preset_name: str, seed: int = 0) -> str:
+    """Markdown paragraph: which data and sizes a page ran on (from the source's own description)."""
+    cfg = preset(preset_name)
+    e = cfg["emd"]
+    rep = ", ".join(f"{k.upper()} {n}x for T <= {t:g}" for k, (n, t) in cfg["repeats"].items())
+    return (f"**Data** (preset `{preset_name}`, seed {seed}): {describe_source(cfg['source'])}\n\n"
+            f"Training pool {cfg['n_train']:,} jets, validation {cfg['n_val']:,}, test {cfg['n_test']:,} "
+            f"(paper: 1.2M / 1e4 / 4e4). kNN EMD: pool {e['n_pool']:,}, validation {e['n_val']:,}, test "
+            f"{e['n_test']:,} (paper: T <= 3.5e4, validation 5e3, test 1e4). LOT reference: {cfg['lot_n_ref']} "
+            f"particles. Repeats: {rep} (paper: LR 10x for T <= 1e5, kNN 10x for T <= 5000, DNN 5x for T <= 300).")
+
+
+def plot_losses(ax, summary: pd.DataFrame, classifiers=CLASSIFIERS, T_min: float = 0, T_max: float = float("inf"),
+                errorbars: bool = True, **kw) -> None:
+    """Mean test loss vs T (log-log) for each classifier, with the standard error over repeats."""
+    from . import plotting
+    for clf in classifiers:
+        s = summary[(summary["classifier"] == clf) & (summary["T"] >= T_min) & (summary["T"] <= T_max)]
+        if s.empty:
+            continue
+        ax.errorbar(s["T"], s["loss"], yerr=s["loss_sem"] if errorbars else None, color=plotting.color(clf),
+                    marker=plotting.MARKERS.get(clf, "o"), ms=5, lw=1.2, capsize=2, label=plotting.label(clf), **kw)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("training-set size $T$")
+    ax.set_ylabel("test loss (binary cross-entropy)")
+
+
+def rank_order(losses: dict) -> list[str]:
+    """Classifiers sorted from lowest to highest loss."""
+    return [k for k, _ in sorted(losses.items(), key=lambda kv: kv[1])]
+
+
+def markdown_table(header: list[str], rows: list[list]) -> str:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def fmt(v: float, e: float | None = None, digits: int = 3) -> str:
+    if e is None or not np.isfinite(e):
+        return f"{v:.{digits}g}"
+    return f"{v:.{digits}f} ± {e:.{digits}f}"

@@ -5,7 +5,6 @@ import pytest
 
 from hepscaling import paper_a
 from hepscaling.models.losses import LN2
-from hepscaling.models.paper_a_data import center_jets
 from hepscaling.scaling.sweep import build_grid, run_sweep
 
 
@@ -72,17 +71,3 @@ def test_sweep_summary_and_slopes(synthetic, tmp_path):
         assert f.params["alpha"] > 0, clf
     la = paper_a.loss_at(s, 410)
     assert set(la) == {"knn_emd", "knn_lot", "lr_efp"}
-
-
-def test_center_jets_puts_centroid_at_origin():
-    rng = np.random.default_rng(0)
-    j = np.zeros((3, 10, 3))
-    j[:, :7, 0] = rng.uniform(1, 50, (3, 7))
-    j[:, :7, 1] = rng.normal(0.5, 0.2, (3, 7))
-    j[:, :7, 2] = np.pi - 0.1 + rng.normal(0, 0.1, (3, 7))     # straddles the phi = pi wrap
-    c = center_jets(j)
-    w = c[..., 0] / c[..., 0].sum(1, keepdims=True)
-    np.testing.assert_allclose((w * c[..., 1]).sum(1), 0, atol=1e-12)
-    np.testing.assert_allclose((w * c[..., 2]).sum(1), 0, atol=1e-12)
-    assert np.abs(c[..., 2]).max() < 1.0                          # no 2 pi jump
-    assert np.all(c[:, 7:] == 0)                                  # padding stays padding

@@ -36,30 +36,16 @@ def load_split(source: str, split: str, n: int, seed: int = 0):
     return _MEMO[key]
 
 
-def center_jets(jets: np.ndarray) -> np.ndarray:
-    """Shift each jet so its pT-weighted centroid in (y, phi) is at the origin (paper A, kNN EMD preprocessing);
-    phi is first taken relative to the leading constituent to avoid the 2 pi wrap."""
-    j = np.array(jets, dtype=np.float64, copy=True)
-    pt = j[..., 0]
-    mask = pt > 0
-    w = pt / np.maximum(pt.sum(1, keepdims=True), 1e-300)
-    dphi = j[..., 2] - j[:, :1, 2]
-    dphi = (dphi + np.pi) % (2 * np.pi) - np.pi
-    j[..., 2] = dphi
-    for c in (1, 2):
-        cen = (w * j[..., c]).sum(1, keepdims=True)
-        j[..., c] = np.where(mask, j[..., c] - cen, 0.0)
-    return j
-
-
 @cached
 def features(kind: str, source: str, source_text: str, n_train: int, n_val: int, n_test: int, data_seed: int,
              params: dict) -> dict:
     """Features of the train/val/test splits for one feature kind (computed once per data configuration).
 
     ``kind``: ``"efp"`` (params: dmax) -> X_* (n, 313); ``"lot"`` (params: n_ref) -> X_* (n, 2 n_ref);
-    ``"emd"`` (params: R, beta) -> D_val (n_val, n_train), D_test (n_test, n_train) EMDs between centred jets, and
-    the jets' pT. ``source_text`` (the source's description, with its file hashes) keys the data version."""
+    ``"emd"`` (params: R, beta, normalised) -> D_val (n_val, n_train), D_test (n_test, n_train): EMDs between
+    centred jets, pT-normalised (``hepscaling.features.emd.pairwise_emd``) or, with ``normalised=False``, in GeV with
+    the energy-difference term of eq. (3) (:func:`pairwise_emd_energy`); plus each jet's pT.
+    ``source_text`` (the source's description, with its file hashes) keys the data version."""
     tr, ytr = load_split(source, "train", n_train, data_seed)
     va, yva = load_split(source, "val", n_val, data_seed)
     te, yte = load_split(source, "test", n_test, data_seed)
@@ -75,13 +61,35 @@ def features(kind: str, source: str, source_text: str, n_train: int, n_val: int,
             out[f"X_{name}"] = lot_embedding(j, n_ref=params["n_ref"])
     elif kind == "emd":
         from ..features.emd import pairwise_emd
-        ctr, cva, cte = center_jets(tr), center_jets(va), center_jets(te)
         R, beta = params["R"], params.get("beta", 1.0)
-        out["D_val"] = np.asarray(pairwise_emd(cva, ctr, R=R, beta=beta), dtype=np.float32)
-        out["D_test"] = np.asarray(pairwise_emd(cte, ctr, R=R, beta=beta), dtype=np.float32)
+        fn = pairwise_emd if params.get("normalised", True) else pairwise_emd_energy
+        out["D_val"] = np.asarray(fn(va, tr, R=R, beta=beta), dtype=np.float32)
+        out["D_test"] = np.asarray(fn(te, tr, R=R, beta=beta), dtype=np.float32)
         out["pt_train"], out["pt_val"], out["pt_test"] = (j[..., 0].sum(1) for j in (tr, va, te))
     else:
         raise PaperADataError(f"paper_a.features: unknown kind {kind!r}; expected 'efp', 'lot' or 'emd'")
     return out
 
 
+
+
+def pairwise_emd_energy(jets_a, jets_b, R: float = 0.8, beta: float = 1.0) -> np.ndarray:
+    """EMD of eq. (3) with the particles' pT in GeV (not normalised): transport cost sum f_ij (theta_ij / R)^beta plus
+    |sum pT - sum pT'|, between centred jets (``hepscaling.jets.centre``).
+
+    With pT-normalised jets (``hepscaling.features.emd``) the second term vanishes and R only rescales every distance
+    (EMD = W_1 / R), so it cannot change a kNN classifier; the paper's R dependence (Fig. 6) lives in the balance
+    between the transport cost and the energy-difference term, which this variant keeps."""
+    import wasserstein
+
+    from ..features.emd import n_cores
+    from ..jets import centre
+
+    def events(j):
+        c = centre(np.asarray(j, dtype=np.float64))
+        return [np.ascontiguousarray(e[e[:, 0] > 0]) for e in c]
+
+    pe = wasserstein.PairwiseEMD(R=R, beta=beta, norm=False, num_threads=n_cores(), print_every=0, verbose=0,
+                                 throw_on_error=True)
+    pe(events(jets_a), events(jets_b))
+    return np.asarray(pe.emds(), dtype=np.float64)
