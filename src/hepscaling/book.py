@@ -411,6 +411,7 @@ class RunResult:
     seconds: float = 0.0
     skipped: bool = False
     error: str = ""
+    summary: str = ""           # notebook, cell and error in one or two lines
 
 
 def _marker_lines(text: str) -> list[int]:
@@ -426,10 +427,10 @@ def prepare(nb: Notebook, params: dict, output_stem: Path, profile_name: str):
         cells = cells[1:]
     lines = _marker_lines(nb.text)
     for i, c in enumerate(cells):
+        c.metadata.setdefault("tags", [])                  # papermill expects every cell to have tags
         c.metadata.setdefault("hepscaling", {})["source_cell"] = i + 1
         if len(lines) == len(cells):
             c.metadata["hepscaling"]["source_line"] = lines[i]
-    idx = next(i for i, c in enumerate(cells) if "parameters" in (c.metadata.get("tags") or []))
     ctx = ("# hepscaling runner: context for record() sidecars and the provenance footer\n"
            "import hepscaling.provenance as _hs_prov\n"
            f"_hs_prov.set_context(notebook={nb.id!r}, profile={profile_name!r}, parameters={params!r},\n"
@@ -437,11 +438,17 @@ def prepare(nb: Notebook, params: dict, output_stem: Path, profile_name: str):
     ctx_cell = nbformat.v4.new_code_cell(ctx, metadata={"tags": ["remove-cell", CONTEXT_TAG]})
     foot = nbformat.v4.new_code_cell("import hepscaling.provenance as _hs_prov\n_hs_prov.footer();",
                                      metadata={"tags": ["remove-input", FOOTER_TAG]})
-    cells = cells[: idx + 1] + [ctx_cell] + cells[idx + 1:] + [foot]
-    node.cells = cells
+    node.cells = cells + [foot]
     node.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     node.metadata.pop("jupytext", None)
     node.metadata["hepscaling"] = dict(nb.meta, id=nb.id, profile=profile_name)
+    node.metadata["papermill"] = nbformat.NotebookNode({})
+    # papermill's own injection (a cell tagged injected-parameters right after the parameters cell), done here so
+    # that papermill does not re-parse the parameters cell and the context cell can follow the injected one
+    from papermill.parameterize import parameterize_notebook
+    node = parameterize_notebook(node, params, kernel_name="python3", language="python")
+    inj = next(i for i, c in enumerate(node.cells) if "injected-parameters" in (c.metadata.get("tags") or []))
+    node.cells.insert(inj + 1, ctx_cell)
     return node
 
 
@@ -468,21 +475,21 @@ def execute(nb: Notebook, params: dict, out_dir: Path, profile_name: str, log=pr
     t0 = time.time()
     tmp_out = out_dir / f".{nb.name}.running.ipynb"
     try:
-        pm.execute_notebook(node, str(tmp_out), parameters=params, cwd=str(out_dir), kernel_name="python3",
+        pm.execute_notebook(node, str(tmp_out), parameters=None, cwd=str(out_dir), kernel_name="python3",
                             progress_bar=False, log_output=False, start_timeout=180, report_mode=False)
     except PapermillExecutionError as e:
         os.replace(tmp_out, out) if tmp_out.exists() else None
         where = _locate_cell(out, e.cell_index, nb)
         tb = _strip_ansi("\n".join(e.traceback or []))
         tb_tail = "\n".join(tb.splitlines()[-25:])
-        msg = (f"notebook {nb.id} ({nb.path}) failed in {where}:\n  {e.ename}: {e.evalue}\n"
-               f"--- traceback (last lines) ---\n{tb_tail}\n--- executed copy with the error: {out}")
-        return RunResult(nb.id, False, out, time.time() - t0, error=msg)
+        short = f"notebook {nb.id} ({nb.path}) failed in {where}:\n  {e.ename}: {e.evalue}"
+        msg = (f"{short}\n--- traceback (last lines) ---\n{tb_tail}\n--- executed copy with the error: {out}")
+        return RunResult(nb.id, False, out, time.time() - t0, error=msg, summary=short)
     except Exception as e:  # kernel died, could not start, ...
         if tmp_out.exists():
             os.replace(tmp_out, out)
-        return RunResult(nb.id, False, out, time.time() - t0,
-                         error=f"notebook {nb.id} ({nb.path}) could not be executed: {type(e).__name__}: {e}")
+        msg = f"notebook {nb.id} ({nb.path}) could not be executed: {type(e).__name__}: {e}"
+        return RunResult(nb.id, False, out, time.time() - t0, error=msg, summary=msg)
     finally:
         for k, v in saved.items():
             if v is None:
@@ -629,8 +636,8 @@ def build(profile: str = _profiles.DEFAULT_PROFILE, html: bool = True, force: bo
     if failed:
         log("\n" + "=" * 100)
         for r in failed:
-            log(f"FAILED: {r.error}\n")
-        log(f"{len(failed)} of {len(results)} notebooks failed; the HTML book was not built.")
+            log(f"FAILED: {r.summary or r.error}\n")
+        log(f"{len(failed)} of {len(results)} notebooks failed (tracebacks above); the HTML book was not built.")
         return 1
     n_run = sum(1 for r in results if not r.skipped)
     log(f"notebooks: {n_run} executed, {len(results) - n_run} unchanged ({time.time() - t0:.1f} s)")
@@ -847,12 +854,7 @@ def update_references(profile: str = "tiny", only: list[str] | None = None, log=
     old = json.loads(path.read_text()) if path.is_file() else {}
     with tempfile.TemporaryDirectory(prefix="hepscaling-ref-") as tmp:
         nbs, results = execute_all(profile, Path(tmp), force=True, only=only, log=log)
-        failed = [r for r in results if not r.ok]
-        if failed:
-            for r in failed:
-                log(f"FAILED: {r.error}")
-            log("references not updated")
-            return 1
+        failed = {r.notebook: r for r in results if not r.ok}
         new = {k: v for k, v in old.items() if k.startswith("_")}
         new.setdefault("_about", f"Recorded numbers of every notebook run with profile {profile!r}; regenerate with "
                                  "`python -m hepscaling references --update`. Per-entry rtol/atol override the "
@@ -861,6 +863,10 @@ def update_references(profile: str = "tiny", only: list[str] | None = None, log=
         if only:
             new.update(kept)
         for nb in nbs:
+            if nb.id in failed:
+                if nb.id in old:
+                    new[nb.id] = old[nb.id]          # keep the old values of a notebook that failed now
+                continue
             res = load_results(Path(tmp), nb) or {}
             entry = {}
             for name, rec in sorted(res.items()):
@@ -875,6 +881,10 @@ def update_references(profile: str = "tiny", only: list[str] | None = None, log=
     _write_if_changed(path, json.dumps(new, indent=2, sort_keys=True) + "\n")
     log(f"wrote {path} ({sum(len(v) for k, v in new.items() if not k.startswith('_'))} values from "
         f"{len([k for k in new if not k.startswith('_')])} notebooks)")
+    if failed:
+        for r in failed.values():
+            log(f"FAILED (its reference values were not updated): {r.summary}")
+        return 1
     return 0
 
 

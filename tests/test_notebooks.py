@@ -1,0 +1,40 @@
+"""The book as a regression test: every notebook runs with profile tiny; its recorded numbers must satisfy their own
+sanity bounds and agree with tests/reference/tiny.json (regenerate with `python -m hepscaling references --update`)."""
+import json
+
+import pytest
+
+from hepscaling import book
+from hepscaling.record import check_bounds
+
+NOTEBOOKS = book.inventory()
+REFERENCE = json.loads(book.reference_path("tiny").read_text()) if book.reference_path("tiny").is_file() else {}
+
+
+@pytest.fixture(scope="session")
+def tiny_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("book-tiny")
+
+
+def test_there_are_notebooks():
+    assert any(nb.id == "fitting/scaling_fits" for nb in NOTEBOOKS)
+
+
+def test_reference_has_no_stale_notebooks():
+    ids = {nb.id for nb in NOTEBOOKS}
+    stale = sorted(k for k in REFERENCE if not k.startswith("_") and k not in ids)
+    assert not stale, f"tests/reference/tiny.json has entries for missing notebooks {stale}; run " \
+                      "`python -m hepscaling references --update`"
+
+
+@pytest.mark.notebooks
+@pytest.mark.timeout(1200)
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda nb: nb.id)
+def test_notebook_runs_and_records_expected_numbers(nb, tiny_root):
+    _, (res,) = book.execute_all("tiny", tiny_root, force=True, notebooks=[nb], log=lambda *_: None)
+    assert res.ok, res.error
+    results = book.load_results(tiny_root, nb)
+    assert results, f"{nb.id} records no numbers (call hepscaling.record.record for its key numbers)"
+    assert check_bounds(results) == [], f"{nb.id}: sanity bounds violated"
+    assert book.compare_to_reference(nb.id, results, REFERENCE) == []
+    assert (tiny_root / f"{nb.id}.provenance.json").is_file()
