@@ -59,22 +59,22 @@ def n_cores() -> int:
 
 
 # --------------------------------------------------------------------------------------------------- preparation
-def _centre_normalise(jet: np.ndarray) -> np.ndarray:
-    """(M, 3) (pT, y, phi) with padding -> (m, 3) (z, y, phi): real particles, sum z = 1, pT-weighted centroid at 0."""
-    x = jet[jet[:, 0] > 0]
-    z = x[:, 0] / x[:, 0].sum()
-    ref = x[np.argmax(x[:, 0]), 2]
-    phi = np.mod(x[:, 2] - ref + np.pi, 2 * np.pi) - np.pi
-    y = x[:, 1]
-    y = y - np.dot(z, y)
-    phi = phi - np.dot(z, phi)
-    return np.ascontiguousarray(np.stack([z, y, phi], axis=1))
-
-
 def prepare_jets(jets, name: str = "jets") -> list:
-    """Centre and pT-normalise every jet; returns a list of (M_i, 3) float64 arrays (z, y, phi) without padding."""
-    a = check_jets(jets, name)
-    return [_centre_normalise(j) for j in a]
+    """Centre and pT-normalise every jet; returns a list of (M_i, 3) float64 arrays (z, y, phi) without padding.
+
+    phi is first unwrapped around each jet's hardest particle (``to_ptyphi`` output already is), then
+    ``hepscaling.jets.kinematics.centre`` and ``normalise`` are applied.
+    """
+    from ..jets.kinematics import centre, normalise, wrap_phi
+
+    a = check_jets(jets, name).copy()
+    if len(a) == 0:
+        return []
+    real = a[..., 0] > 0
+    ref = np.take_along_axis(a[..., 2], np.argmax(a[..., 0], axis=1)[:, None], axis=1)
+    a[..., 2] = np.where(real, ref + wrap_phi(a[..., 2] - ref), 0.0)
+    x = normalise(centre(a))
+    return [np.ascontiguousarray(j[m]) for j, m in zip(x, real)]
 
 
 def emd(jet_a, jet_b, R: float = 0.8, beta: float = 1.0) -> float:
