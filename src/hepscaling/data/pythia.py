@@ -26,7 +26,6 @@ so an interrupted run resumes) with a progress bar.
 """
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -41,6 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from ..cache import code_version
+from ..jets._quiet import quiet_stdout
 from ..paths import data_dir
 from ..progress import progress
 from . import toptagging
@@ -114,25 +114,6 @@ def versions() -> dict:
         except md.PackageNotFoundError:
             out[p] = "not installed"
     return out
-
-
-@contextlib.contextmanager
-def quiet_stdout():
-    """Silence C/C++ output on file descriptor 1 (Pythia's and FastJet's banners and listings)."""
-    try:
-        sys.stdout.flush()
-        fd = os.dup(1)
-    except (OSError, ValueError):
-        yield
-        return
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 1)
-            yield
-    finally:
-        sys.stdout.flush() if not sys.stdout.closed else None
-        os.dup2(fd, 1)
-        os.close(fd)
 
 
 def make_pythia(process: str, seed: int, settings: GeneratorSettings = GeneratorSettings()):
@@ -325,7 +306,7 @@ def generate_jets(process: str, n_jets: int, seed: int, settings: GeneratorSetti
                                "check the settings (pTHat window vs jet window)")
         t, c = time.perf_counter(), time.process_time()
         # batch size: the configured one, or (once the yield is known) just enough for the jets still missing
-        want = settings.batch_events
+        want = int(min(settings.batch_events, np.ceil(n_jets / 0.35) + 10))  # yields are ~0.4-0.7 jets/event
         if n > 0:
             want = int(min(want, max(20, np.ceil(1.15 * (n_jets - n) * n_events / n) + 10)))
         with quiet_stdout():

@@ -110,17 +110,19 @@ def n_jets_in(path, key: str = KEY) -> int:
         store.close()
 
 
-def read_labels(path, key: str = KEY) -> np.ndarray:
+def read_labels(path, key: str = KEY, chunk_size: int = 200_000) -> np.ndarray:
     """Only the ``is_signal_new`` column (cheap), as int64; registers the file."""
     path = Path(path)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         store = _open(path)
     try:
-        _, columns = _storer_info(path, store, key)
+        nrows, columns = _storer_info(path, store, key)
         _check_columns(path, columns)
         try:
-            lab = store.select_column(key, "is_signal_new").to_numpy()
+            lab = np.concatenate([np.zeros(0, np.int64)] + [
+                store.select(key, columns=["is_signal_new"], start=a, stop=min(a + chunk_size, nrows))
+                ["is_signal_new"].to_numpy() for a in range(0, nrows, chunk_size)])
         except Exception as e:
             raise DataFormatError(f"{path}: column is_signal_new cannot be read ({type(e).__name__}: {e})") from None
     finally:

@@ -13,8 +13,11 @@ A jet with fewer than N constituents has tau_N = 0.
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
+from ._quiet import quiet_stdout
 from .kinematics import _check_p4, jet_p4, rapidity, wrap_phi
 
 __all__ = ["mass", "pt", "multiplicity", "exclusive_kt_axes", "nsubjettiness", "tau21", "tau32"]
@@ -64,8 +67,10 @@ def exclusive_kt_axes(p4, n_axes: int) -> np.ndarray:
     sub = p4[ok]
     arr = _to_awkward(sub, mask[ok])
     jd = fastjet.JetDefinition(fastjet.kt_algorithm, KT_R_INFINITE)
-    cs = fastjet.ClusterSequence(arr, jd)
-    ex = cs.exclusive_jets(n_jets=n_axes)
+    with quiet_stdout(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # fastjet warns about exclusive jets even for kt
+        cs = fastjet.ClusterSequence(arr, jd)
+        ex = cs.exclusive_jets(n_jets=n_axes)
     ax = np.stack([ak.to_numpy(ak.flatten(ex[c])).reshape(-1, n_axes) for c in ("E", "px", "py", "pz")], axis=-1)
     out[ok] = ax
     return out
