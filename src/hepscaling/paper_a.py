@@ -51,19 +51,20 @@ FEATURE_OF = {"knn_emd": "emd", "knn_lot": "lot", "knn_efp": "efp", "lr_efp": "e
 PRESETS: dict[str, dict] = {
     "tiny": {
         "source": "local", "n_train": 400, "n_val": 200, "n_test": 300,
-        "emd": {"n_pool": 120, "n_val": 60, "n_test": 80, "R": 0.8},
-        "emd_small": {"n_pool": 80, "n_val": 40, "n_test": 60},
+        "emd": {"n_pool": 150, "n_val": 60, "n_test": 80, "R": 0.8},
+        "emd_small": {"n_pool": 100, "n_val": 40, "n_test": 60},
         "lot_n_ref": 16, "efp_dmax": 6,
-        "T_values": [20, 50, 100, 200, 400], "emd_T_max": 120, "lr_T_min": 100,
+        "T_values": [20, 50, 100, 200, 400], "T_values_emd": [20, 50, 100, 150], "lr_T_min": 100,
         "repeats": {"lr": (2, 1e5), "knn": (2, 5000), "dnn": (2, 300)},
         "dnn_max_epochs": 30, "dnn_patience": 5,
     },
     "quick": {
         "source": "local", "n_train": 30000, "n_val": 5000, "n_test": 10000,
-        "emd": {"n_pool": 2000, "n_val": 500, "n_test": 1000, "R": 0.8},
-        "emd_small": {"n_pool": 700, "n_val": 300, "n_test": 400},
-        "lot_n_ref": 32, "efp_dmax": 6,
-        "T_values": [20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000], "emd_T_max": 2000, "lr_T_min": 400,
+        "emd": {"n_pool": 1500, "n_val": 150, "n_test": 250, "R": 0.8},
+        "emd_small": {"n_pool": 400, "n_val": 150, "n_test": 200},
+        "lot_n_ref": 64, "efp_dmax": 6,
+        "T_values": [20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000],
+        "T_values_emd": [20, 50, 100, 200, 300, 500, 700, 1000, 1500], "lr_T_min": 400,
         "repeats": {"lr": (3, 1e5), "knn": (3, 5000), "dnn": (3, 300)},
         "dnn_max_epochs": 200, "dnn_patience": 20,
     },
@@ -71,9 +72,9 @@ PRESETS: dict[str, dict] = {
         "source": "public", "n_train": 1200000, "n_val": 10000, "n_test": 40000,
         "emd": {"n_pool": 35000, "n_val": 5000, "n_test": 10000, "R": 0.8},
         "emd_small": {"n_pool": 10000, "n_val": 2000, "n_test": 4000},
-        "lot_n_ref": 64, "efp_dmax": 6,
+        "lot_n_ref": 225, "efp_dmax": 6,
         "T_values": [20, 50, 100, 200, 300, 500, 1000, 2000, 5000, 10000, 30000, 100000, 300000, 1200000],
-        "emd_T_max": 35000, "lr_T_min": 400,
+        "T_values_emd": [20, 50, 100, 200, 300, 500, 1000, 2000, 5000, 10000, 20000, 35000], "lr_T_min": 400,
         "repeats": {"lr": (10, 1e5), "knn": (10, 5000), "dnn": (5, 300)},
         "dnn_max_epochs": 200, "dnn_patience": 20,
     },
@@ -142,6 +143,19 @@ def subsample(y_pool: np.ndarray, T: int, seed: int) -> np.ndarray:
 
 
 # ------------------------------------------------------------------------------------------------------------ task
+def efp_degree_order(dmax: int = 6) -> np.ndarray:
+    """Column order of the EFPs sorted by degree d (stable: energyflow's order within a degree)."""
+    from .features.efp import efp_graphs
+    return np.argsort([g.degree for g in efp_graphs(dmax)], kind="stable")
+
+
+def efp_degree_counts(dmax: int = 6) -> dict[int, int]:
+    """{d: number of EFPs of degree <= d} — the degree boundaries of Fig. 3 (1, 4, 12, 35, 101, 313 for d <= 6)."""
+    from .features.efp import efp_graphs
+    deg = np.array([g.degree for g in efp_graphs(dmax)])
+    return {d: int((deg <= d).sum()) for d in range(1, dmax + 1)}
+
+
 def point_task(point: dict, seed: int, dcfg: dict, k_grid=DEFAULT_K_GRID, eps: float = DEFAULT_EPS,
                device: str | None = None) -> dict:
     """Train classifier ``point["classifier"]`` on a random training set of size ``point["T"]`` (seeded by ``seed``)
@@ -163,8 +177,12 @@ def point_task(point: dict, seed: int, dcfg: dict, k_grid=DEFAULT_K_GRID, eps: f
         return {"loss": r.test_loss, "val_loss": r.val_loss, "k": r.k, "k_grid": list(r.k_grid),
                 "val_losses": list(map(float, r.val_losses)), "test_losses": list(map(float, r.test_losses))}
     if clf == "lr_efp":
+        Xtr, Xv, Xt = f["X_train"][idx], f["X_val"], f["X_test"]
         nf = point.get("n_features")
-        r = logistic_on_features(f["X_train"][idx], ytr, f["X_test"], f["y_test"], f["X_val"], f["y_val"],
+        if nf is not None:   # the first n EFPs in order of degree (Fig. 3)
+            cols = efp_degree_order(int(dcfg["efp_dmax"]))
+            Xtr, Xv, Xt = Xtr[:, cols], Xv[:, cols], Xt[:, cols]
+        r = logistic_on_features(Xtr, ytr, Xt, f["y_test"], Xv, f["y_val"],
                                  n_features=None if nf is None else int(nf), eps=eps, seed=seed)
         return {"loss": r.test_loss, "val_loss": r.val_loss, "n_features": r.n_features, "converged": r.converged}
     r, _ = train_mlp(f["X_train"][idx], ytr, f["X_val"], f["y_val"], f["X_test"], f["y_test"], seed=seed,
@@ -211,12 +229,32 @@ def run_points(preset_name: str, points: list[dict], seed: int = 0, scheduler: s
                      meta={"paper": "A", "preset": preset_name})
 
 
+def lr_nefp_points(preset_name: str, n_features: list[int], T_values: list | None = None,
+                   repeats: int | None = None) -> list[dict]:
+    """LR on the first n EFPs (degree order) for each n and T (Fig. 3). n = all EFPs gives the main sweep's points."""
+    cfg = preset(preset_name)
+    total = efp_degree_counts(cfg["efp_dmax"])[cfg["efp_dmax"]]
+    Ts = [T for T in (T_values or cfg["T_values"]) if T <= cfg["n_train"]]
+    pts = []
+    for n in n_features:
+        if not 1 <= n <= total:
+            raise PaperAError(f"paper_a: n_features = {n} outside [1, {total}]")
+        extra = {} if n == total else {"n_features": int(n)}
+        reps = cfg["repeats"] if repeats is None else {"lr": (int(repeats), float("inf"))}
+        for p in build_grid(["lr_efp"], Ts, repeats=reps, T_ranges={"lr_efp": (cfg["lr_T_min"], float("inf"))}):
+            pts.append({**p, **extra})
+    return pts
+
+
 def main_points(preset_name: str, classifiers=CLASSIFIERS) -> list[dict]:
     """The grid of the main sweep (Figs. 1, 2, 5, 7 and Table 1): classifier x T x repeat."""
     cfg = preset(preset_name)
-    ranges = {"knn_emd": (0, cfg["emd_T_max"]), "lr_efp": (cfg["lr_T_min"], float("inf"))}
-    Ts = [T for T in cfg["T_values"] if T <= cfg["n_train"]]
-    return build_grid(classifiers, Ts, repeats=cfg["repeats"], T_ranges=ranges)
+    pts = []
+    for c in classifiers:
+        Ts = cfg["T_values_emd"] if c == "knn_emd" else cfg["T_values"]
+        Ts = [T for T in Ts if T <= (cfg["emd"]["n_pool"] if c == "knn_emd" else cfg["n_train"])]
+        pts += build_grid([c], Ts, repeats=cfg["repeats"], T_ranges={"lr_efp": (cfg["lr_T_min"], float("inf"))})
+    return pts
 
 
 def run_main_sweep(preset_name: str, seed: int = 0, scheduler: str = "local", n_workers: int | None = None,

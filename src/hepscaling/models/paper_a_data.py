@@ -52,13 +52,13 @@ def features(kind: str, source: str, source_text: str, n_train: int, n_val: int,
     tr, va, te = tr[:n_train], va[:n_val], te[:n_test]
     out = {"y_train": ytr[:n_train], "y_val": yva[:n_val], "y_test": yte[:n_test]}
     if kind == "efp":
-        from ..features.efp import compute_efps
+        from ..features.efp import efps_for   # cached per jet array: shared with the features chapter
         for name, j in (("train", tr), ("val", va), ("test", te)):
-            out[f"X_{name}"] = compute_efps(j, dmax=params["dmax"], beta=1.0, normed=True)
+            out[f"X_{name}"] = np.asarray(efps_for(j, dmax=params["dmax"], beta=1.0, normed=True))
     elif kind == "lot":
-        from ..features.lot import lot_embedding
+        from ..features.lot import lot_for   # cached per jet array: shared with the features chapter
         for name, j in (("train", tr), ("val", va), ("test", te)):
-            out[f"X_{name}"] = lot_embedding(j, n_ref=params["n_ref"])
+            out[f"X_{name}"] = np.asarray(lot_for(j, n_ref=params["n_ref"]))
     elif kind == "emd":
         from ..features.emd import pairwise_emd
         R, beta = params["R"], params.get("beta", 1.0)
