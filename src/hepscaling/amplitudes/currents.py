@@ -1,7 +1,8 @@
 """Colour-ordered Berends-Giele recursion, batched over phase-space points and helicities.
 
-Every off-shell current carries one tensor axis per external leg it contains (the helicity/polarisation index of that
-leg, legs in ascending order), then the Lorentz or Dirac index: ``(N, h_l1, h_l2, ..., 4)``.  Combining two
+Every off-shell current carries the Lorentz or Dirac index first, then one tensor axis per external leg it contains
+(the helicity/polarisation index of that leg, legs in ascending order), then the phase-space points last:
+``(4, h_l1, h_l2, ..., N)`` -- points innermost keeps every broadcast product a contiguous, vectorised loop.  Combining two
 currents is a broadcast product, so a sub-current is computed once for all helicity states of its own legs and reused
 by every larger current and every colour ordering that contains it (currents are memoised by their ordered gluon
 content and their set of colourless legs).  Amplitudes are multilinear in the polarisations, so this is the
@@ -24,7 +25,39 @@ import math
 import torch
 
 from .model import QUARKS, SMParameters
-from .wavefunctions import bar_dot, chiral, dot, polarisations, slash, u_spinor, v_spinor
+from .wavefunctions import bar_dot, dot, slash, u_spinor, v_spinor
+
+
+# ---- component-first (axis 0) versions of the Dirac/Lorentz helpers used inside the recursion
+def dot0(a, b):
+    return a[0] * b[0] - a[1] * b[1] - a[2] * b[2] - a[3] * b[3]
+
+
+def slash0(J, psi):
+    J0, J1, J2, J3 = J[0], J[1], J[2], J[3]
+    p0, p1, p2, p3 = psi[0], psi[1], psi[2], psi[3]
+    a = J0 + J3
+    d = J0 - J3
+    b = J1 - 1j * J2
+    c = J1 + 1j * J2
+    return torch.stack((d * p2 - b * p3, a * p3 - c * p2, a * p0 + b * p1, c * p0 + d * p1), 0)
+
+
+def chiral0(psi, cL, cR):
+    if cL == cR:
+        return psi * cL
+    if cR == 0:
+        return torch.cat((psi[:2] * cL, torch.zeros_like(psi[2:])), 0)
+    return torch.cat((psi[:2] * cL, psi[2:] * cR), 0)
+
+
+def bar_dot0(r, psi):
+    return (r[2:].conj() * psi[:2]).sum(0) + (r[:2].conj() * psi[2:]).sum(0)
+
+
+def to_cf(t: torch.Tensor) -> torch.Tensor:
+    """(N, ..., k) -> (k, ..., N) contiguous."""
+    return t.permute((t.ndim - 1,) + tuple(range(1, t.ndim - 1)) + (0,)).contiguous()
 
 G3 = -1.0  # relative sign of the 3-gluon vertex w.r.t. the quark-gluon vertex (fixed by the gauge-invariance tests)
 
@@ -34,7 +67,7 @@ EW_SPECIES = ("a", "z", "w+", "w-", "h")
 
 
 class Cur:
-    """An off-shell current: ``legs`` (sorted tuple) and tensor ``t`` of shape (N, *h[legs], [4])."""
+    """An off-shell current: ``legs`` (sorted tuple) and tensor ``t`` of shape ([4], *h[legs], N)."""
 
     __slots__ = ("legs", "t", "scalar")
 
@@ -54,19 +87,21 @@ class Context:
         for i in incoming:
             sign[i] = -1.0
         self.q = p * sign[None, :, None]
+        self.qT = self.q.permute(2, 1, 0).contiguous()  # (4, n, N)
         self.hdims = dict(hdims)
         self.ctype = torch.complex128 if p.dtype == torch.float64 else torch.complex64
 
     def align(self, cur: Cur, legs: tuple[int, ...]) -> torch.Tensor:
-        shape = [self.N] + [self.hdims[l] if l in cur.legs else 1 for l in legs]
+        shape = [self.hdims[l] if l in cur.legs else 1 for l in legs] + [self.N]
         if not cur.scalar:
-            shape.append(cur.t.shape[-1])
+            shape.insert(0, cur.t.shape[0])
         return cur.t.reshape(shape)
 
     def mom(self, legs, nh: int) -> torch.Tensor:
-        """Sum of outgoing momenta of ``legs``, shaped (N, 1*nh, 4)."""
-        P = self.q[:, list(legs)].sum(1)
-        return P.reshape([self.N] + [1] * nh + [4])
+        """Sum of outgoing momenta of ``legs``, shaped (4, 1*nh, N)."""
+        legs = list(legs)
+        P = self.qT[:, legs[0]] if len(legs) == 1 else self.qT[:, legs].sum(1)
+        return P.reshape([4] + [1] * nh + [self.N])
 
 
 def _union(*legsets):
@@ -92,7 +127,7 @@ class GluonCurrents:
             legs = amp.legs
             P = self.ctx.mom(seq, len(legs))
             # propagator -i / P^2
-            cur = Cur(legs, amp.t * (-1j / dot(P, P))[..., None])
+            cur = Cur(legs, amp.t * (-1j / dot0(P, P))[None])
         self.memo[seq] = cur
         return cur
 
@@ -110,8 +145,8 @@ class GluonCurrents:
             b = ctx.align(self.current(s2), legs)
             P1 = ctx.mom(s1, nh)
             P2 = ctx.mom(s2, nh)
-            ab = dot(a, b)[..., None]
-            v = ab * (P1 - P2) + dot(P1 + 2 * P2, a)[..., None] * b - dot(2 * P1 + P2, b)[..., None] * a
+            ab = dot0(a, b)[None]
+            v = ab * (P1 - P2) + dot0(P1 + 2 * P2, a)[None] * b - dot0(2 * P1 + P2, b)[None] * a
             v = c3 * v
             total = v if total is None else total + v
         c4 = 1j * self.gs**2 / 2
@@ -120,7 +155,7 @@ class GluonCurrents:
                 a = ctx.align(self.current(seq[:j]), legs)
                 b = ctx.align(self.current(seq[j:k]), legs)
                 c = ctx.align(self.current(seq[k:]), legs)
-                v = 2 * b * dot(a, c)[..., None] - a * dot(b, c)[..., None] - c * dot(a, b)[..., None]
+                v = 2 * b * dot0(a, c)[None] - a * dot0(b, c)[None] - c * dot0(a, b)[None]
                 total = total + c4 * v
         cur = Cur(legs, total)
         self.amemo[seq] = cur
@@ -145,14 +180,14 @@ class EWCurrents:
     def propagate(self, X: str, S, t: torch.Tensor, nh: int) -> torch.Tensor:
         ctx, sm = self.ctx, self.sm
         P = ctx.mom(S, nh)
-        P2 = dot(P, P)
+        P2 = dot0(P, P)
         if X == "h":
             return 1j * t / (P2 - sm.MH**2 + 1j * sm.MH * sm.WH)
         if X == "a":
-            return -1j * t / P2[..., None]
+            return -1j * t / P2[None]
         M, W = sm.mass(X), sm.width(X)
-        t = t - P * (dot(P, t) / M**2)[..., None]
-        return -1j * t / (P2 - M**2 + 1j * M * W)[..., None]
+        t = t - P * (dot0(P, t) / M**2)[None]
+        return -1j * t / (P2 - M**2 + 1j * M * W)[None]
 
     def current(self, S: frozenset, X: str) -> Cur | None:
         key = (S, X)
@@ -228,11 +263,11 @@ class EWCurrents:
             else:
                 return None
             if X == "h":
-                return 1j * g * dot(vecs[1], vecs[2])
+                return 1j * g * dot0(vecs[1], vecs[2])
             # X vector: the other slot holding a vector, and the scalar
             if fields[1] == "h":
-                return 1j * g * vecs[1][..., None] * vecs[2]
-            return 1j * g * vecs[2][..., None] * vecs[1]
+                return 1j * g * vecs[1][None] * vecs[2]
+            return 1j * g * vecs[2][None] * vecs[1]
         # VVV: slots (W-, W+, V)
         if fields.count("w-") != 1 or fields.count("w+") != 1:
             return None
@@ -245,11 +280,11 @@ class EWCurrents:
         k1, k2, k3 = moms[i1], moms[i2], moms[i3]
         A, B, D = vecs[i1], vecs[i2], vecs[i3]
         if i1 == 0:
-            out = B * dot(k1 - k2, D)[..., None] + dot(B, D)[..., None] * (k2 - k3) + D * dot(k3 - k1, B)[..., None]
+            out = B * dot0(k1 - k2, D)[None] + dot0(B, D)[None] * (k2 - k3) + D * dot0(k3 - k1, B)[None]
         elif i2 == 0:
-            out = A * dot(k1 - k2, D)[..., None] + D * dot(k2 - k3, A)[..., None] + dot(D, A)[..., None] * (k3 - k1)
+            out = A * dot0(k1 - k2, D)[None] + D * dot0(k2 - k3, A)[None] + dot0(D, A)[None] * (k3 - k1)
         else:
-            out = dot(A, B)[..., None] * (k1 - k2) + B * dot(k2 - k3, A)[..., None] + A * dot(k3 - k1, B)[..., None]
+            out = dot0(A, B)[None] * (k1 - k2) + B * dot0(k2 - k3, A)[None] + A * dot0(k3 - k1, B)[None]
         return 1j * self.gvvv[V] * out
 
     def _vertex4(self, X, ys, legs):
@@ -272,7 +307,7 @@ class EWCurrents:
         cross = {"A": ("C", "D"), "B": ("D", "C"), "C": ("A", "B"), "D": ("B", "A")}
         p = pair[open_slot]
         x1, x2 = cross[open_slot]  # open.x1 partner: term -(open.x1)(p.x2) ...
-        out = 2 * v[p] * dot(v[x1], v[x2])[..., None] - v[x1] * dot(v[p], v[x2])[..., None] - v[x2] * dot(v[p], v[x1])[..., None]
+        out = 2 * v[p] * dot0(v[x1], v[x2])[None] - v[x1] * dot0(v[p], v[x2])[None] - v[x2] * dot0(v[p], v[x1])[None]
         return 1j * g * out
 
 
@@ -292,107 +327,217 @@ def _set_partitions3(items):
 
 
 # -------------------------------------------------------------------------------------------------------- quark line
+def _sig(J, psi, plus: bool):
+    """Two-component products (J0 + sigma.J) psi (plus) or (J0 - sigma.J) psi; J, psi tuples of component tensors."""
+    J0, J1, J2, J3 = J
+    a, d = J0 + J3, J0 - J3
+    b, c = J1 - 1j * J2, J1 + 1j * J2
+    p0, p1 = psi
+    if plus:
+        return (a * p0 + b * p1, c * p0 + d * p1)
+    return (d * p0 - b * p1, a * p1 - c * p0)
+
+
 def quark_line_amplitudes(ctx: Context, flav_in: str, flav_out: str, gluons: tuple[int, ...], ew: tuple[int, ...],
                           species: dict[int, str], pols: dict[int, torch.Tensor], sm: SMParameters,
                           orderings: list[tuple[int, ...]]) -> torch.Tensor:
     """Colour-ordered amplitudes for q(leg 0, incoming) qbar(leg 1, incoming) -> gluons + colourless bosons.
 
-    Returns (N, len(orderings), H) complex, the helicity axes flattened in ascending leg order.
+    Massless quark line: helicity is conserved along the line, so each chirality is run separately on two-component
+    Weyl spinors (left: u(p0,-) ... vbar(p1,+); right: u(p0,+) ... vbar(p1,-)); every other helicity configuration of
+    the quarks vanishes identically and is dropped.  Returns (N, len(orderings), 2 H_rest) complex with the
+    left-chain helicities first, the rest in ascending leg order.
     """
     gs = sm.gs
     gl = GluonCurrents(ctx, pols, gs)
     ewc = EWCurrents(ctx, species, pols, sm)
     Qin = QUARKS[flav_in][0]
-    u = Cur((0,), u_spinor(ctx.p[:, 0]))
-    vbar = Cur((1,), v_spinor(ctx.p[:, 1]))
     E_all = frozenset(ew)
-    psi_memo: dict = {}
-    phi_memo: dict = {}
     cq = 1j * gs / math.sqrt(2)
+    us = u_spinor(ctx.p[:, 0])  # (N, 2, 4), helicity +, -
+    vs = v_spinor(ctx.p[:, 1])
+    all_legs = tuple(range(2, 2 + len(gluons) + len(ew)))
+    nh_all = len(all_legs)
 
     def flavour(E) -> str:
         Q = Qin - ewc.charge(E)
         return "u" if abs(Q - 2 / 3) < 1e-9 else "d"
 
-    def couplings(X, f_before):
+    def coupling(X, f_before, left):
         Q, T3 = QUARKS[f_before]
         if X == "a":
-            return sm.ee * Q, sm.ee * Q
+            return sm.ee * Q
         if X == "z":
-            return sm.gz * (T3 - Q * sm.sw2), -sm.gz * Q * sm.sw2
-        if X in ("w+", "w-"):
-            return sm.ee / (math.sqrt(2) * sm.sw), 0.0
-        return None
+            return sm.gz * (T3 - Q * sm.sw2) if left else -sm.gz * Q * sm.sw2
+        if X == "w+" and f_before == "u" or X == "w-" and f_before == "d":
+            return sm.ee / (math.sqrt(2) * sm.sw) if left else 0.0
+        return 0.0
 
-    def phi(G, E):
-        key = (G, E)
-        if key in phi_memo:
-            return phi_memo[key]
-        legs = _union((0,), G, E)
-        total = None
-        for j in range(len(G)):
-            J = ctx.align(gl.current(G[j:]), legs)
-            ps = ctx.align(psi(G[:j], E), legs)
-            v = cq * slash(J, ps)
-            total = v if total is None else total + v
-        Es = sorted(E)
-        for r in range(1, len(Es) + 1):
-            for sub in itertools.combinations(Es, r):
-                Ep = frozenset(sub)
-                rest = E - Ep
-                f_before = flavour(rest)
-                for X in ("a", "z", "w+", "w-"):
-                    c = ewc.current(Ep, X)
-                    if c is None:
-                        continue
-                    cl = couplings(X, f_before)
-                    if X == "w+" and f_before != "u" or X == "w-" and f_before != "d":
-                        continue
-                    J = ctx.align(c, legs)
-                    ps = ctx.align(psi(G, rest), legs)
-                    v = 1j * slash(J, chiral(ps, cl[0], cl[1]))
-                    total = v if total is None else total + v
-        cur = Cur(legs, total) if total is not None else None
-        phi_memo[key] = cur
-        return cur
+    def comps(cur: Cur, legs, scale=None):
+        t = ctx.align(cur, legs)
+        if scale is not None:
+            t = t * scale
+        return tuple(t[i] for i in range(t.shape[0]))
 
-    def psi(G, E):
-        key = (G, E)
-        if key in psi_memo:
-            return psi_memo[key]
-        if not G and not E:
-            return u
-        f = phi(G, E)
-        nh = len(f.legs)
-        P = ctx.q[:, 0] * -1.0 - ctx.q[:, list(G) + list(E)].sum(1)  # momentum along the fermion arrow
-        P = P.reshape([ctx.N] + [1] * nh + [4])
-        cur = Cur(f.legs, 1j * slash(P, f.t) / dot(P, P)[..., None])
-        psi_memo[key] = cur
-        return cur
+    def chain(left: bool):
+        # left chain: psi holds upper (L) components, phi lower; vertices (J0 + sigma.J), propagators (P0 - sigma.P)
+        vplus = left
+        u0 = us[:, 1, :2] if left else us[:, 0, 2:]
+        base = Cur((), to_cf(u0))  # (2, N)
+        psi_memo: dict = {((), frozenset()): base}
+        phi_memo: dict = {}
+
+        def phi(G, E):
+            key = (G, E)
+            if key in phi_memo:
+                return phi_memo[key]
+            legs = _union(G, E)
+            total = None
+            for j in range(len(G)):
+                pc = psi(G[:j], E)
+                if pc is None:
+                    continue
+                J = comps(gl.current(G[j:]), legs, cq)
+                v = _sig(J, comps(pc, legs), vplus)
+                total = list(v) if total is None else [total[0] + v[0], total[1] + v[1]]
+            Es = sorted(E)
+            for r in range(1, len(Es) + 1):
+                for sub in itertools.combinations(Es, r):
+                    Ep = frozenset(sub)
+                    rest = E - Ep
+                    f_before = flavour(rest)
+                    for X in ("a", "z", "w+", "w-"):
+                        c = coupling(X, f_before, left)
+                        if c == 0.0:
+                            continue
+                        cur = ewc.current(Ep, X)
+                        if cur is None:
+                            continue
+                        pc = psi(G, rest)
+                        if pc is None:
+                            continue
+                        J = comps(cur, legs, 1j * c)
+                        v = _sig(J, comps(pc, legs), vplus)
+                        total = list(v) if total is None else [total[0] + v[0], total[1] + v[1]]
+            res = None if total is None else Cur(legs, torch.stack(total, 0))
+            phi_memo[key] = res
+            return res
+
+        def psi(G, E):
+            key = (G, E)
+            if key in psi_memo:
+                return psi_memo[key]
+            f = phi(G, E)
+            if f is None:
+                psi_memo[key] = None
+                return None
+            nh = len(f.legs)
+            P = -ctx.qT[:, 0] - ctx.qT[:, list(G) + list(E)].sum(1)  # momentum along the fermion arrow
+            P = P * (1j / dot0(P, P))
+            P = P.reshape([4] + [1] * nh + [ctx.N])
+            out = _sig(tuple(P[i] for i in range(4)), (f.t[0], f.t[1]), not vplus)
+            cur = Cur(f.legs, torch.stack(out, 0))
+            psi_memo[key] = cur
+            return cur
+
+        w = (vs[:, 0, :2] if left else vs[:, 1, 2:]).conj()  # (N, 2): conj of the relevant components of v(p1)
+        w = to_cf(w)  # (2, N)
+
+        def row(J, legs_J):
+            """(w^T M(J)) for the vertex matrix M = (J0 + sigma.J) (left) or (J0 - sigma.J) (right)."""
+            J0, J1, J2, J3 = J
+            nh = J0.ndim - 1
+            w0 = w[0].reshape([1] * nh + [ctx.N])
+            w1 = w[1].reshape([1] * nh + [ctx.N])
+            a, d = J0 + J3, J0 - J3
+            b, c = J1 - 1j * J2, J1 + 1j * J2
+            if vplus:
+                return (w0 * a + w1 * c, w0 * b + w1 * d)
+            return (w0 * d - w1 * c, w1 * a - w0 * b)
+
+        def top(G, E):
+            """The colour-ordered amplitude vbar(p1) phi(G, E), contracted term by term."""
+            legs = all_legs
+            total = None
+            for j in range(len(G)):
+                pc = psi(G[:j], E)
+                if pc is None:
+                    continue
+                gcur = gl.current(G[j:])
+                r = row(comps(gcur, gcur.legs, cq), gcur.legs)
+                r = [x.reshape(ctx.align(Cur(gcur.legs, x, scalar=True), legs).shape) for x in r]
+                ps = comps(pc, legs)
+                v = r[0] * ps[0] + r[1] * ps[1]
+                total = v if total is None else total + v
+            Es = sorted(E)
+            for rr in range(1, len(Es) + 1):
+                for sub in itertools.combinations(Es, rr):
+                    Ep = frozenset(sub)
+                    rest = E - Ep
+                    f_before = flavour(rest)
+                    for X in ("a", "z", "w+", "w-"):
+                        c = coupling(X, f_before, left)
+                        if c == 0.0:
+                            continue
+                        cur = ewc.current(Ep, X)
+                        if cur is None:
+                            continue
+                        pc = psi(G, rest)
+                        if pc is None:
+                            continue
+                        r = row(comps(cur, cur.legs, 1j * c), cur.legs)
+                        r = [x.reshape(ctx.align(Cur(cur.legs, x, scalar=True), legs).shape) for x in r]
+                        ps = comps(pc, legs)
+                        v = r[0] * ps[0] + r[1] * ps[1]
+                        total = v if total is None else total + v
+            if total is None:
+                return torch.zeros(ctx.N, math.prod(ctx.hdims[l] for l in all_legs), dtype=ctx.ctype,
+                                   device=ctx.p.device)
+            total = total.expand([ctx.hdims[l] for l in legs] + [ctx.N])
+            return total.reshape(-1, ctx.N).T
+
+        out = [top(tuple(order), E_all) for order in orderings]
+        return torch.stack(out, 1)
 
     assert flavour(E_all) == flav_out
-    all_legs = tuple(range(2 + len(gluons) + len(ew)))
-    out = []
-    for order in orderings:
-        f = phi(tuple(order), E_all)
-        A = bar_dot(ctx.align(vbar, all_legs), ctx.align(f, all_legs))
-        out.append(A.reshape(ctx.N, -1))
-    return torch.stack(out, 1)
+    return torch.cat((chain(True), chain(False)), 2)
 
 
 def gluon_amplitudes(ctx: Context, pols: dict[int, torch.Tensor], gs: float, orderings) -> torch.Tensor:
     """Pure-gluon colour-ordered amplitudes A(order..., n-1) for the given orderings of legs 0..n-2.
 
+    The last vertex is contracted with the polarisation of leg n-1 directly (scalar products only).
     Returns (N, len(orderings), H)."""
     gl = GluonCurrents(ctx, pols, gs)
     n = len(orderings[0]) + 1
     legs = tuple(range(n))
-    last = Cur((n - 1,), pols[n - 1])
+    nh = n
+    eps = ctx.align(Cur((n - 1,), pols[n - 1]), legs)
+    c3 = 1j * gs / math.sqrt(2) * G3
+    c4 = 1j * gs**2 / 2
     out = []
     for order in orderings:
-        phi = gl.amputated(tuple(order))
-        A = dot(ctx.align(phi, legs), ctx.align(last, legs))
-        out.append(A.reshape(ctx.N, -1))
+        seq = tuple(order)
+        total = None
+        for k in range(1, len(seq)):
+            s1, s2 = seq[:k], seq[k:]
+            a = ctx.align(gl.current(s1), legs)
+            b = ctx.align(gl.current(s2), legs)
+            P1 = ctx.mom(s1, nh)
+            P2 = ctx.mom(s2, nh)
+            v = (dot0(a, b) * dot0(P1 - P2, eps) + dot0(P1 + 2 * P2, a) * dot0(b, eps)
+                 - dot0(2 * P1 + P2, b) * dot0(a, eps))
+            v = c3 * v
+            total = v if total is None else total + v
+        for j in range(1, len(seq) - 1):
+            for k in range(j + 1, len(seq)):
+                a = ctx.align(gl.current(seq[:j]), legs)
+                b = ctx.align(gl.current(seq[j:k]), legs)
+                c = ctx.align(gl.current(seq[k:]), legs)
+                v = 2 * dot0(b, eps) * dot0(a, c) - dot0(a, eps) * dot0(b, c) - dot0(c, eps) * dot0(a, b)
+                total = total + c4 * v
+        total = total.expand([ctx.hdims[l] for l in legs] + [ctx.N])
+        out.append(total.reshape(-1, ctx.N).T)
     return torch.stack(out, 1)
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from . import colour
-from .currents import Context, gluon_amplitudes, quark_line_amplitudes, tth_amplitudes
+from .currents import Context, gluon_amplitudes, quark_line_amplitudes, to_cf, tth_amplitudes
 from .model import DEFAULT, SMParameters
 from .wavefunctions import polarisations
 
@@ -182,7 +182,7 @@ def helicity_amplitudes(proc: Process | str, p: torch.Tensor, sm: SMParameters =
         if replace is not None and i in replace:
             e = replace[i].to(ctype)
         if e is not None:
-            pols[i] = e
+            pols[i] = to_cf(e)
             hdims[i] = e.shape[1] if name != "h" else 1
         else:
             hdims[i] = 2
@@ -203,8 +203,9 @@ def helicity_amplitudes(proc: Process | str, p: torch.Tensor, sm: SMParameters =
 
 def colour_sum(A: torch.Tensor, C: torch.Tensor) -> torch.Tensor:
     """sum_h A^dagger C A for A (N, n_ord, H)."""
-    CA = torch.einsum("ij,njh->nih", C.to(A.dtype), A)
-    return (A.conj() * CA).real.sum((1, 2))
+    Ar = torch.view_as_real(A.contiguous()).reshape(A.shape[0], A.shape[1], -1)  # C is real and symmetric
+    CA = torch.matmul(C.to(Ar.dtype), Ar)
+    return (Ar * CA).sum((1, 2))
 
 
 def _default_device():
