@@ -407,13 +407,15 @@ def ensure_shards(split: str, n_shards: int, seed: int, n_per_class: int,
     missing = [i for i, p in enumerate(paths) if not p.is_file()]
     if missing:
         workers = min(workers or default_workers(), len(missing))
+        import multiprocessing as mp
+        if mp.current_process().daemon:  # e.g. inside a Dask or multiprocessing worker: no children allowed
+            workers = 1
         jobs = [(split, i, seed, n_per_class, settings.as_dict()) for i in missing]
         desc = f"generating {split} jets ({len(missing)} shards of {2 * n_per_class})"
         if workers <= 1:
             for job in progress(jobs, desc=desc):
                 _worker(job)
         else:
-            import multiprocessing as mp
             from concurrent.futures import ProcessPoolExecutor, as_completed
 
             ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
