@@ -32,9 +32,15 @@ def test_reference_has_no_stale_notebooks():
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda nb: nb.id)
 def test_notebook_runs_and_records_expected_numbers(nb, tiny_root):
     _, (res,) = book.execute_all("tiny", tiny_root, force=True, notebooks=[nb], log=lambda *_: None)
-    assert res.ok, res.error
+    if not res.ok:
+        pytest.fail(res.error, pytrace=False)             # notebook, cell, line, error and the traceback's tail
     results = book.load_results(tiny_root, nb)
     assert results, f"{nb.id} records no numbers (call hepscaling.record.record for its key numbers)"
-    assert check_bounds(results) == [], f"{nb.id}: sanity bounds violated"
-    assert book.compare_to_reference(nb.id, results, REFERENCE) == []
+    bad = check_bounds(results)
+    if bad:
+        pytest.fail(f"{nb.id}: recorded numbers outside their own sanity bounds:\n  " + "\n  ".join(bad),
+                    pytrace=False)
+    diff = book.compare_to_reference(nb.id, results, REFERENCE)
+    if diff:
+        pytest.fail("recorded numbers differ from tests/reference/tiny.json:\n  " + "\n  ".join(diff), pytrace=False)
     assert (tiny_root / f"{nb.id}.provenance.json").is_file()
