@@ -44,7 +44,7 @@ def main(argv=None) -> int:
                 tot["t_over"] += s["t_select_s"]
                 tot["events"] += s["n_events"]
                 tot["jets"] += s["n_jets"]
-                tot["cpu_init"] += s["t_init_s"]
+                tot["cpu_init"] += s.get("cpu_init_s", s["t_init_s"])
                 print(f"  {proc:4s}: {s['n_events']:6d} events -> {s['n_jets_selected_total']:5d} selected jets; "
                       f"Pythia {s['cpu_pythia_s']:.2f} s CPU ({s['n_events'] / s['cpu_pythia_s']:.0f} events/s), "
                       f"clustering+selection {s['cpu_select_s']:.2f} s CPU "

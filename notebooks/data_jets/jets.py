@@ -105,6 +105,9 @@ if source == "local":
     record("generator_events_per_s", ev_rate, lo=10, note="Pythia events/s per core, summed over shards (CPU time)")
     record("generator_overhead_ratio", overhead, lo=0, hi=1.0,
            note="(clustering + selection + writing) / Pythia generation, CPU time; target <= 0.15")
+else:
+    display(Markdown("These jets are the public files themselves (Pythia 8 + Delphes, see the record and "
+                     "arXiv:1902.09914 for the generation settings); no local generator settings apply."))
 
 # %% [markdown]
 # ## Jet mass, N-subjettiness τ32 and multiplicity
