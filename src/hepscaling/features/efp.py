@@ -155,14 +155,14 @@ def _k4_kernel():
     if _K4_FN is None:
         import numba
 
-        @numba.njit(parallel=True, fastmath=True, cache=True)
+        @numba.njit(nogil=True, fastmath=True, cache=True)
         def k4(z, th, n):
             B = z.shape[0]
             M = z.shape[1]
             out = np.zeros(B)
-            for b in numba.prange(B):
+            q = np.empty(M)
+            for b in range(B):
                 m = n[b]
-                q = np.empty(M)
                 s = 0.0
                 for i in range(m):
                     for j in range(i + 1, m):
@@ -499,7 +499,7 @@ def _device(device):
 
 
 def compute_efps(jets, dmax: int = 6, beta: float = 1.0, normed: bool = True, *, batch_elements: int = 1 << 20,
-                 device=None) -> np.ndarray:
+                 spread: float = 1.15, n_jobs: int | None = None, device=None) -> np.ndarray:
     """All nontrivial EFPs of degree <= ``dmax`` for each jet (energyflow's column order, trivial column dropped).
 
     Parameters
@@ -511,6 +511,8 @@ def compute_efps(jets, dmax: int = 6, beta: float = 1.0, normed: bool = True, *,
     batch_elements : memory knob: jets are processed in batches of similar multiplicity with
         ``B * M^2 <= batch_elements``; graphs conditioned on a particle use (B, C, M, M) tensors with the chunk C
         of conditioning particles chosen so that ``B * C * M^2 <= 4 * batch_elements``.
+    spread : a batch holds jets whose multiplicities lie within ``[m, spread * m + 4]`` (less padding work).
+    n_jobs : CPU threads over batches (default: all cores).
     device : torch device (default: CUDA when available, else CPU).
 
     Returns
@@ -531,23 +533,28 @@ def compute_efps(jets, dmax: int = 6, beta: float = 1.0, normed: bool = True, *,
     dev = _device(device)
     mult = multiplicities(a)
     order = np.argsort(mult, kind="stable")
+    batches = []
     i = 0
     while i < N:
-        m_here = int(mult[order[i]])
-        # grow the batch while the largest multiplicity in it keeps B * M^3 within budget
+        m_here = m_first = int(mult[order[i]])
+        # grow the batch while B * M^2 stays within budget and the multiplicities stay similar (little padding)
         j = i
         while j < N:
             m_new = int(mult[order[j]])
-            if (j - i + 1) * max(m_new, 1) ** 2 > batch_elements and j > i:
+            if j > i and ((j - i + 1) * max(m_new, 1) ** 2 > batch_elements or m_new > spread * m_first + 4):
                 break
             j += 1
             m_here = m_new
-        idx = order[i:j]
+        batches.append((order[i:j], max(m_here, 1)))
+        i = j
+
+    def run(batch):
+        idx, m_here = batch
         sub = a[idx]
         # move real particles to the front and trim padding
         msk = sub[..., 0] > 0
         srt = np.argsort(~msk, axis=1, kind="stable")
-        sub = np.take_along_axis(sub, srt[..., None], axis=1)[:, :max(m_here, 1)]
+        sub = np.take_along_axis(sub, srt[..., None], axis=1)[:, :m_here]
         t = torch.from_numpy(np.ascontiguousarray(sub)).to(dev)
         pt, y, phi = t[..., 0], t[..., 1], t[..., 2]
         z = pt / pt.sum(-1, keepdim=True) if normed else pt
@@ -561,7 +568,30 @@ def compute_efps(jets, dmax: int = 6, beta: float = 1.0, normed: bool = True, *,
         cond_chunk = max(1, min(Mb, 4 * batch_elements // max(1, len(idx) * Mb * Mb)))
         res = _run_program(prog, columns, z, theta, max_m, needs_cond, cond_chunk)
         out[idx] = res.cpu().numpy()
-        i = j
+
+    if dev.type == "cpu":
+        # Many small batched products: one intra-op thread each (an OpenMP barrier per tiny op costs milliseconds on
+        # a busy machine), and the batches spread over the cores with threads (torch and the K4 kernel release the
+        # GIL).
+        from concurrent.futures import ThreadPoolExecutor
+
+        from .emd import n_cores
+
+        workers = n_cores() if n_jobs is None else max(1, int(n_jobs))
+        prev = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            if workers > 1 and len(batches) > 1:
+                with ThreadPoolExecutor(workers) as ex:
+                    list(ex.map(run, batches))
+            else:
+                for b in batches:
+                    run(b)
+        finally:
+            torch.set_num_threads(prev)
+    else:
+        for b in batches:
+            run(b)
     return out
 
 
