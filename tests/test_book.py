@@ -276,3 +276,17 @@ def test_reference_comparison():
     msgs = book.compare_to_reference("ch/a", bad, ref)
     assert len(msgs) == 4 and any("'new' is recorded but has no reference" in m for m in msgs)
     assert "references --update" in book.compare_to_reference("ch/b", good, ref)[0]
+
+
+def test_record_sidecar_accepts_numpy_scalars(tmp_path, monkeypatch):
+    """Notebooks pass numpy numbers as values and bounds (e.g. hi=T from an array); the sidecar must still be JSON."""
+    import numpy as np
+
+    from hepscaling import provenance, record
+    monkeypatch.setitem(provenance._context, "output_stem", str(tmp_path / "nb"))
+    record.record("k_best", np.int64(7), lo=np.int64(1), hi=np.float32(400.0), note="demo")
+    data = json.loads((tmp_path / "nb.results.json").read_text())
+    assert data["k_best"] == {"value": 7.0, "lo": 1.0, "hi": 400.0, "note": "demo"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["nb.results.json"]
+    with pytest.raises(record.RecordError, match="bound hi must be a number"):
+        record.record("bad", 1.0, hi="a lot")

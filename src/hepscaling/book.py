@@ -480,8 +480,7 @@ def execute(nb: Notebook, params: dict, out_dir: Path, profile_name: str, log=pr
     except PapermillExecutionError as e:
         os.replace(tmp_out, out) if tmp_out.exists() else None
         where = _locate_cell(out, e.cell_index, nb)
-        tb = _strip_ansi("\n".join(e.traceback or []))
-        tb_tail = "\n".join(tb.splitlines()[-25:])
+        tb_tail = _short_traceback(_strip_ansi("\n".join(e.traceback or [])))
         short = f"notebook {nb.id} ({nb.path}) failed in {where}:\n  {e.ename}: {e.evalue}"
         msg = (f"{short}\n--- traceback (last lines) ---\n{tb_tail}\n--- executed copy with the error: {out}")
         return RunResult(nb.id, False, out, time.time() - t0, error=msg, summary=short)
@@ -498,6 +497,16 @@ def execute(nb: Notebook, params: dict, out_dir: Path, profile_name: str, log=pr
                 os.environ[k] = v
     os.replace(tmp_out, out)
     return RunResult(nb.id, True, out, time.time() - t0)
+
+
+def _short_traceback(tb: str, head: int = 14, tail: int = 14) -> str:
+    """The notebook's own frame (from ``Cell In[..]``) and the innermost frames of a long traceback."""
+    lines = tb.splitlines()
+    start = next((i for i, ln in enumerate(lines) if ln.startswith("Cell In[")), 0)
+    lines = lines[start:]
+    if len(lines) <= head + tail + 1:
+        return "\n".join(lines)
+    return "\n".join(lines[:head] + [f"    ... ({len(lines) - head - tail} lines) ..."] + lines[-tail:])
 
 
 def _locate_cell(executed: Path, cell_index: int, nb: Notebook) -> str:

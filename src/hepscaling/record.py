@@ -44,7 +44,16 @@ def record(name: str, value, lo: float | None = None, hi: float | None = None, n
             v = float(value)
         except (TypeError, ValueError) as e:
             raise RecordError(f"record {name!r}: value must be a number, bool or string, got {type(value).__name__}") from e
-    entry = {"value": v, "lo": lo, "hi": hi, "note": note}
+    bounds = []
+    for which, b in (("lo", lo), ("hi", hi)):
+        if b is not None:
+            try:
+                b = float(b)        # numpy scalars are fine; the sidecar is JSON
+            except (TypeError, ValueError) as e:
+                raise RecordError(f"record {name!r}: bound {which} must be a number, got {type(b).__name__}") from e
+        bounds.append(b)
+    lo, hi = bounds
+    entry = {"value": v, "lo": lo, "hi": hi, "note": str(note)}
     if isinstance(v, float) and not math.isfinite(v):
         entry["value"] = repr(v)
     _records[name] = entry
@@ -54,9 +63,10 @@ def record(name: str, value, lo: float | None = None, hi: float | None = None, n
         if path.exists():
             data = json.loads(path.read_text())
         data[name] = entry
+        text = json.dumps(data, indent=2, sort_keys=True)   # serialise first: a failure leaves no temporary file
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
         with os.fdopen(fd, "w") as f:
-            json.dump(data, f, indent=2, sort_keys=True)
+            f.write(text)
         os.replace(tmp, path)
     return value
 
