@@ -45,7 +45,7 @@ from ..paths import data_dir
 from ..progress import progress
 from . import toptagging
 
-__all__ = ["GeneratorSettings", "generate_jets", "generate_shard", "ensure_shards", "shard_seed", "shard_path",
+__all__ = ["GeneratorSettings", "generate_jets", "generate_shard", "ensure_shards", "ensure_many", "shard_seed", "shard_path",
            "select_jets", "make_pythia", "PROCESSES"]
 
 PROCESSES = ("top", "qcd")
@@ -409,15 +409,22 @@ def ensure_shards(split: str, n_shards: int, seed: int, n_per_class: int,
                   settings: GeneratorSettings = GeneratorSettings(), workers: int | None = None) -> list[Path]:
     """Make sure shards ``0 .. n_shards-1`` of ``split`` exist (generating the missing ones in ``workers`` parallel
     processes, default ``$HEPSCALING_WORKERS`` or the number of cores) and return their paths."""
-    paths = [shard_path(split, i, seed, n_per_class, settings) for i in range(n_shards)]
-    missing = [i for i, p in enumerate(paths) if not p.is_file()]
-    if missing:
-        workers = min(workers or default_workers(), len(missing))
+    return ensure_many({split: n_shards}, seed, n_per_class, settings, workers)[split]
+
+
+def ensure_many(n_shards: dict, seed: int, n_per_class: int, settings: GeneratorSettings = GeneratorSettings(),
+                workers: int | None = None) -> dict:
+    """Like :func:`ensure_shards` for several splits at once (one pool for all missing shards):
+    ``n_shards`` maps split -> number of shards; returns split -> list of paths."""
+    paths = {sp: [shard_path(sp, i, seed, n_per_class, settings) for i in range(n)] for sp, n in n_shards.items()}
+    jobs = [(sp, i, seed, n_per_class, settings.as_dict())
+            for sp, ps in paths.items() for i, p in enumerate(ps) if not p.is_file()]
+    if jobs:
+        workers = min(workers or default_workers(), len(jobs))
         import multiprocessing as mp
         if mp.current_process().daemon:  # e.g. inside a Dask or multiprocessing worker: no children allowed
             workers = 1
-        jobs = [(split, i, seed, n_per_class, settings.as_dict()) for i in missing]
-        desc = f"generating {split} jets ({len(missing)} shards of {2 * n_per_class})"
+        desc = f"generating top/QCD jets ({len(jobs)} shards of {2 * n_per_class})"
         if workers <= 1:
             for job in progress(jobs, desc=desc):
                 _worker(job)

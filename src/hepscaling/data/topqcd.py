@@ -28,9 +28,9 @@ import numpy as np
 from ..paths import data_dir
 from . import toptagging
 from .download import DATASETS, download_hint, recorded_sha256
-from .pythia import GeneratorSettings, ensure_shards, shard_seed
+from .pythia import GeneratorSettings, ensure_many, ensure_shards, shard_seed
 
-__all__ = ["get_jets", "describe", "public_path", "local_shards", "SPLITS", "SOURCES", "SHARD_JETS_PER_CLASS"]
+__all__ = ["get_jets", "describe", "prepare", "local_metadata", "prune_stale", "public_path", "local_shards", "SPLITS", "SOURCES", "SHARD_JETS_PER_CLASS"]
 
 SPLITS = ("train", "val", "test")
 SOURCES = ("local", "public")
@@ -68,10 +68,20 @@ def _pair_up(top: np.ndarray, qcd: np.ndarray, n_jets: int, split: str, seed: in
     return p4[:n_jets], labels[:n_jets]
 
 
+def _n_shards(n_jets: int) -> int:
+    return math.ceil(((n_jets + 1) // 2) / SHARD_JETS_PER_CLASS)
+
+
 def local_shards(split: str, n_jets: int, seed: int = 0, workers: int | None = None) -> list[Path]:
     """Generate (if missing) and return the shard files needed for ``n_jets`` jets of ``split``."""
-    n_shards = math.ceil(((n_jets + 1) // 2) / SHARD_JETS_PER_CLASS)
-    return ensure_shards(split, n_shards, seed, SHARD_JETS_PER_CLASS, SETTINGS, workers=workers)
+    return ensure_shards(split, _n_shards(n_jets), seed, SHARD_JETS_PER_CLASS, SETTINGS, workers=workers)
+
+
+def prepare(n_train: int = 0, n_val: int = 0, n_test: int = 0, seed: int = 0, workers: int | None = None) -> dict:
+    """Generate the local shards of all three splits at once (one pool of worker processes, so small requests
+    use every core too).  Calling it first is optional — :func:`get_jets` generates what is missing — but faster."""
+    want = {sp: _n_shards(n) for sp, n in (("train", n_train), ("val", n_val), ("test", n_test)) if n > 0}
+    return ensure_many(want, seed, SHARD_JETS_PER_CLASS, SETTINGS, workers=workers)
 
 
 def _get_local(split, n_jets, seed):
@@ -174,3 +184,48 @@ def local_metadata(split: str, n_jets: int, seed: int = 0) -> dict:
     return {"settings": first.get("settings", {}), "pythia_settings": first.get("pythia_settings", {}),
             "versions": first.get("versions", {}), "settings_digest": first.get("settings_digest"),
             "files": [str(p) for p in paths], "pythia_seeds": seeds, "totals": tot}
+
+
+def prune_stale(dry_run: bool = False) -> list[Path]:
+    """Remove local shard directories made by other generator settings/code (not the current hash)."""
+    import shutil
+
+    root = data_dir() / "topqcd_local"
+    keep = SETTINGS.digest()
+    stale = [d for d in root.iterdir() if d.is_dir() and d.name != keep] if root.is_dir() else []
+    if not dry_run:
+        for d in stale:
+            shutil.rmtree(d)
+    return stale
+
+
+def main(argv=None) -> int:
+    """``python -m hepscaling.data.topqcd [--profile quick] [--prune]``: generate the local jets of a profile."""
+    import argparse
+    import time
+
+    from .. import profiles
+
+    ap = argparse.ArgumentParser(prog="python -m hepscaling.data.topqcd", description=main.__doc__)
+    ap.add_argument("--profile", default="quick", help="profile whose n_train/n_val/n_test to generate")
+    ap.add_argument("--seed", type=int, default=None, help="default: the profile's seed")
+    ap.add_argument("--workers", type=int, default=None, help="parallel processes (default: all cores)")
+    ap.add_argument("--prune", action="store_true", help="delete shards of other generator versions first")
+    a = ap.parse_args(argv)
+    if a.prune:
+        for d in prune_stale():
+            print(f"removed {d}")
+    prof = profiles.load(a.profile)["defaults"]
+    seed = prof.get("seed", 0) if a.seed is None else a.seed
+    t0 = time.time()
+    sizes = {f"n_{sp}": int(prof.get(f"n_{sp}", 0)) for sp in SPLITS}
+    prepare(**sizes, seed=seed, workers=a.workers)
+    print(f"local top/QCD jets of profile {a.profile!r} ({sizes}) ready in {time.time() - t0:.0f} s under "
+          f"{data_dir() / 'topqcd_local' / SETTINGS.digest()}")
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main())
