@@ -69,3 +69,19 @@ def test_local_shards_balanced_nested_disjoint(data_dir, monkeypatch):
     m = J.mass(a)
     assert np.median(m[la == 1]) > np.median(m[la == 0])
     assert "Pythia 8.317" in topqcd.describe("local") and "particle level" in topqcd.describe("local")
+
+
+def test_stale_temporaries_are_removed_fresh_ones_kept(data_dir):
+    import os
+    import time
+
+    from hepscaling.data.pythia import shard_dir
+    d = shard_dir(topqcd.SETTINGS)
+    d.mkdir(parents=True)
+    old, new = d / ".tmp-old.h5", d / ".tmp-new.h5"
+    old.write_bytes(b"half")
+    new.write_bytes(b"half")
+    t = time.time() - 7200
+    os.utime(old, (t, t))
+    topqcd._clean_stale_temporaries()
+    assert not old.exists() and new.exists()

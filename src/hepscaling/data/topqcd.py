@@ -72,8 +72,26 @@ def _n_shards(n_jets: int) -> int:
     return math.ceil(((n_jets + 1) // 2) / SHARD_JETS_PER_CLASS)
 
 
+def _clean_stale_temporaries(max_age_s: float = 3600.0) -> None:
+    """Remove temporary files of writes that were killed midway (older than an hour, so that a concurrent writer's
+    file is never touched); finished shards are only ever created by an atomic rename."""
+    import time
+
+    from .pythia import shard_dir
+
+    d = shard_dir(SETTINGS)
+    if d.is_dir():
+        for p in d.glob(".tmp-*"):
+            try:
+                if time.time() - p.stat().st_mtime > max_age_s:
+                    p.unlink()
+            except OSError:
+                pass
+
+
 def local_shards(split: str, n_jets: int, seed: int = 0, workers: int | None = None) -> list[Path]:
     """Generate (if missing) and return the shard files needed for ``n_jets`` jets of ``split``."""
+    _clean_stale_temporaries()
     return ensure_shards(split, _n_shards(n_jets), seed, SHARD_JETS_PER_CLASS, SETTINGS, workers=workers)
 
 
@@ -81,6 +99,7 @@ def prepare(n_train: int = 0, n_val: int = 0, n_test: int = 0, seed: int = 0, wo
     """Generate the local shards of all three splits at once (one pool of worker processes, so small requests
     use every core too).  Calling it first is optional — :func:`get_jets` generates what is missing — but faster."""
     want = {sp: _n_shards(n) for sp, n in (("train", n_train), ("val", n_val), ("test", n_test)) if n > 0}
+    _clean_stale_temporaries()
     return ensure_many(want, seed, SHARD_JETS_PER_CLASS, SETTINGS, workers=workers)
 
 
