@@ -72,7 +72,8 @@ D = np.vstack([emd["D_val"], emd["D_test"]]).astype(np.float64)
 yq = np.concatenate([emd["y_val"], emd["y_test"]])
 yp = emd["y_train"]
 blocks = {"qcd": D[yq == 0][:, yp == 0], "top": D[yq == 1][:, yp == 1],
-          "cross": D[yq == 0][:, yp == 1]}
+          # cross-class pairs both ways round: QCD queries x top pool and top queries x QCD pool
+          "cross": np.concatenate([D[yq == 0][:, yp == 1].ravel(), D[yq == 1][:, yp == 0].ravel()])[None, :]}
 pos = D[D > 0]
 Q = np.geomspace(np.quantile(pos, 0.002), pos.max() * 1.0001, 36)
 dims = {k: correlation_dimension(B, Q=Q, within=False) for k, B in blocks.items()}

@@ -90,7 +90,8 @@ for clf, f in [*fits.items(), ("knn_lot", knn_lot)]:
     record(f"floor_C_{clf}", f.params["C"], hi=float(np.log(2)), note="fitted irreducible loss (below ln 2)")
 display(Markdown(paper_a.markdown_table(["classifier", "α ± 1σ", "C ± 1σ", "T range"], rows)))
 if cross is not None:
-    med, lo, hi, frac = crossing_error(fits["dnn_efp"], fits["dnn_lot"], x_range=(summary["T"].min(), T_extrapolate))
+    med, lo, hi, frac = crossing_error(fits["dnn_efp"], fits["dnn_lot"], x_range=(summary["T"].min(), T_extrapolate),
+                                       n_samples=100)
     record("dnn_crossing_T", cross, note="T where the extrapolated DNN LOT and DNN EFP floor fits cross")
     ctext = (f"the extrapolated curves cross at T ≈ {cross:.3g} (from the fit covariances: "
              f"{'%.2g' % lo if lo else '?'}–{'%.2g' % hi if hi else '?'} (16–84 %), crossing in {frac:.0%} of samples)")

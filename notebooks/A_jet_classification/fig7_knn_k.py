@@ -76,7 +76,7 @@ plotting.savefig(fig, "fig7_knn_k")
 rows = []
 for (clf, T_req), (T, kb) in best.items():
     rows.append([plotting.label(clf), f"{T_req:g}", f"{T:g}", kb])
-    record(f"best_k_{clf}_T{int(T)}", kb, lo=1, hi=T, note="k minimising the mean validation loss")
+    record(f"best_k_{clf}_T{int(T)}", int(kb), lo=1, hi=float(T), note="k minimising the mean validation loss")
 display(Markdown(paper_a.markdown_table(["classifier", "paper T", "our T", "best k (mean over repeats)"], rows)))
 T_hi = T_pair[-1]
 k_emd, k_lot, k_efp = (best[(c, T_hi)][1] for c in knn)

@@ -266,6 +266,8 @@ def gather(directory: str | os.PathLike, points: list[dict] | None = None, write
         row = dict(rec["point"])
         row["seed"] = rec["seed"]
         for k, v in rec["result"].items():
+            if k in row and row[k] == v:
+                continue
             if k in row:
                 raise ValueError(f"sweep: result key {k!r} of point {rec['point']} clashes with a point key")
             row[k] = v
