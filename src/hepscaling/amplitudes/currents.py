@@ -123,43 +123,54 @@ class GluonCurrents:
         if len(seq) == 1:
             cur = Cur(seq, self.pols[seq[0]])
         else:
-            amp = self.amputated(seq)
-            legs = amp.legs
+            raw = self._raw(seq)
+            legs = raw.legs
             P = self.ctx.mom(seq, len(legs))
-            # propagator -i / P^2
-            cur = Cur(legs, amp.t * (-1j / dot0(P, P))[None])
+            # (i g/sqrt2 G3) (sum V3 + ratio sum V4) times the propagator -i / P^2, applied once
+            c3 = 1j * self.gs / math.sqrt(2) * G3
+            cur = Cur(legs, raw.t.mul_(c3 * -1j / dot0(P, P)))
         self.memo[seq] = cur
         return cur
 
     def amputated(self, seq: tuple[int, ...]) -> Cur:
+        """The sum of vertices feeding J(seq), without the propagator (vertex factors included)."""
         if seq in self.amemo:
             return self.amemo[seq]
+        raw = self._raw(seq)
+        cur = Cur(raw.legs, raw.t * (1j * self.gs / math.sqrt(2) * G3))
+        self.amemo[seq] = cur
+        return cur
+
+    def _raw(self, seq: tuple[int, ...]) -> Cur:
+        """sum_splits V3 + (c4/c3) sum_splits V4 (a fresh tensor)."""
         ctx = self.ctx
         legs = tuple(sorted(seq))
         nh = len(legs)
         total = None
-        c3 = 1j * self.gs / math.sqrt(2) * G3
         for k in range(1, len(seq)):
             s1, s2 = seq[:k], seq[k:]
             a = ctx.align(self.current(s1), legs)
             b = ctx.align(self.current(s2), legs)
             P1 = ctx.mom(s1, nh)
             P2 = ctx.mom(s2, nh)
-            ab = dot0(a, b)[None]
-            v = ab * (P1 - P2) + dot0(P1 + 2 * P2, a)[None] * b - dot0(2 * P1 + P2, b)[None] * a
-            v = c3 * v
-            total = v if total is None else total + v
-        c4 = 1j * self.gs**2 / 2
+            v = dot0(a, b)[None] * (P1 - P2)
+            v += dot0(P1 + 2 * P2, a)[None] * b
+            v -= dot0(2 * P1 + P2, b)[None] * a
+            if total is None:
+                total = v
+            else:
+                total += v
+        ratio = (1j * self.gs**2 / 2) / (1j * self.gs / math.sqrt(2) * G3)
         for j in range(1, len(seq) - 1):
             for k in range(j + 1, len(seq)):
                 a = ctx.align(self.current(seq[:j]), legs)
                 b = ctx.align(self.current(seq[j:k]), legs)
                 c = ctx.align(self.current(seq[k:]), legs)
-                v = 2 * b * dot0(a, c)[None] - a * dot0(b, c)[None] - c * dot0(a, b)[None]
-                total = total + c4 * v
-        cur = Cur(legs, total)
-        self.amemo[seq] = cur
-        return cur
+                v = 2 * b * dot0(a, c)[None]
+                v -= a * dot0(b, c)[None]
+                v -= c * dot0(a, b)[None]
+                total += ratio * v
+        return Cur(legs, total)
 
 
 # -------------------------------------------------------------------------------------------------------- electroweak
@@ -399,7 +410,11 @@ def quark_line_amplitudes(ctx: Context, flav_in: str, flav_out: str, gluons: tup
                     continue
                 J = comps(gl.current(G[j:]), legs, cq)
                 v = _sig(J, comps(pc, legs), vplus)
-                total = list(v) if total is None else [total[0] + v[0], total[1] + v[1]]
+                if total is None:
+                    total = list(v)
+                else:
+                    total[0] += v[0]
+                    total[1] += v[1]
             Es = sorted(E)
             for r in range(1, len(Es) + 1):
                 for sub in itertools.combinations(Es, r):
@@ -418,7 +433,11 @@ def quark_line_amplitudes(ctx: Context, flav_in: str, flav_out: str, gluons: tup
                             continue
                         J = comps(cur, legs, 1j * c)
                         v = _sig(J, comps(pc, legs), vplus)
-                        total = list(v) if total is None else [total[0] + v[0], total[1] + v[1]]
+                        if total is None:
+                            total = list(v)
+                        else:
+                            total[0] += v[0]
+                            total[1] += v[1]
             res = None if total is None else Cur(legs, torch.stack(total, 0))
             phi_memo[key] = res
             return res
