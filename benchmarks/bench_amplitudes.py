@@ -42,6 +42,7 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--scale", type=float, default=1.0, help="multiply the batch sizes (e.g. 0.1 for a quick run)")
     ap.add_argument("--loop", type=int, default=20, help="points in the per-point anchor loop")
+    ap.add_argument("--min-points", type=int, default=256, help="smallest batch per process")
     ap.add_argument("--processes", nargs="*", default=list(PROCESSES))
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -50,7 +51,7 @@ def main(argv=None):
     print(f"{'process':20s} {'d':>3s} {'batched pts/s':>14s} {'per-point pts/s':>16s} {'ratio':>7s}")
     rows = []
     for proc in args.processes:
-        n = max(256, int(SIZES[proc] * args.scale))
+        n = max(args.min_points, int(SIZES[proc] * args.scale))
         r = measure(proc, n, args.loop)
         rows.append((proc, r))
         d = 3 * (len(proc.split(">")[1].split())) - 4

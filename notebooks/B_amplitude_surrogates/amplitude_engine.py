@@ -1,0 +1,236 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation: {extension: .py, format_name: percent}
+#   kernelspec: {display_name: Python 3, language: python, name: python3}
+# hepscaling:
+#   title: "The exact amplitude engine: processes, validation, throughput"
+#   paper: B
+#   reproduces: "-"
+#   status: partly
+#   data: "our own exact tree-level |M|^2 (MadGraph sm parameters) on flat RAMBO phase space; replaces paper B's MadGraph/loop datasets"
+# ---
+
+# %% [markdown]
+# # The exact amplitude engine
+#
+# **What paper B uses.** Surrogates are trained on (phase-space point, |M|²) pairs for q q̄ → t t̄ H, q q̄ → Z + n g
+# (n = 1…4), q q̄ → W Z + n g (n = 0…2), q q̄ → W W Z and the loop-induced g g → γγ + n g (n = 1, 2), produced with
+# MadGraph (and loop codes) on unweighted phase-space samples. Those datasets cannot be downloaded here.
+#
+# **What we do instead.** `hepscaling.amplitudes` computes the same tree-level |M|² exactly: colour-ordered
+# Berends–Giele recursion (gluon currents; one quark line with gluons and colourless W/Z/γ/H currents attached;
+# the two diagrams of u ū → t t̄ H), summed over helicities in one batched pass, with the *full* colour sum through
+# the colour matrix of the colour-ordered basis (no leading-colour truncation, no colour sampling). Conventions are
+# MadGraph's: helicities and colours summed/averaged, identical-particle factor 1/∏nᵢ!, α_s = 0.118, the `sm`
+# defaults (M_Z = 91.188, M_T = 173, M_H = 125, 1/α = 132.507, G_F = 1.16639·10⁻⁵ ⇒ M_W = 80.419), unitary gauge and
+# fixed widths in internal propagators.
+#
+# **What replaces g g → γγ + n g.** That family is loop-induced (no tree-level amplitude); coding it needs the
+# published one-loop amplitudes, which is out of scope. Its role in the paper — a fully massless, highly
+# permutation-symmetric gluon-initiated family — is taken here by the pure-gluon family g g → g g, g g g, g g g g
+# (n_f = 2, 3, 4, like γγ g and γγ g g plus one), which has the same symmetry pattern and is exact at tree level.
+#
+# The intrinsic dimension of a 2 → n_f process at fixed √s is d = 3 n_f − 4 (paper B, Sec. 2): 3 n_f momentum
+# components, minus 4 for momentum conservation, and the overall azimuthal rotation is the remaining redundancy
+# that makes the count 3 n_f − 4 rather than 3 n_f − 3 once the mass shells are imposed.
+
+# %% tags=["parameters"]
+profile = "quick"
+seed = 0
+sqrt_s = 1000.0        # partonic centre-of-mass energy in GeV
+n_check = None         # points per process for the validation checks (None: from the profile)
+n_hist = None          # flat phase-space points per process for the |M|^2 distributions
+bench_scale = None     # fraction of the benchmark's batch sizes (benchmarks/bench_amplitudes.py)
+bench_loop = None      # points in the per-point anchor loop
+
+# %%
+import numpy as np
+import torch
+import matplotlib.pyplot as plt
+from IPython.display import Markdown, display
+
+from hepscaling import plotting
+from hepscaling.amplitudes import PROCESSES, DEFAULT_CUTS, SM_DEFAULT, get_process, matrix_element, phase_space
+from hepscaling.amplitudes import validation as V
+from hepscaling.amplitudes.processes import orderings
+from hepscaling.record import record
+
+SIZES = {"tiny": dict(n_check=3, n_hist=150, bench_scale=0.002, bench_loop=2, bench_min=64),
+         "quick": dict(n_check=20, n_hist=4000, bench_scale=0.25, bench_loop=10, bench_min=256),
+         "paper": dict(n_check=100, n_hist=50000, bench_scale=1.0, bench_loop=20, bench_min=256)}
+cfg = SIZES.get(profile, SIZES["quick"])
+n_check = n_check or cfg["n_check"]
+n_hist = n_hist or cfg["n_hist"]
+bench_scale = bench_scale or cfg["bench_scale"]
+bench_loop = bench_loop or cfg["bench_loop"]
+plotting.style()
+torch.manual_seed(seed)
+
+rows = []
+for name, proc in PROCESSES.items():
+    rows.append(f"| `{name}` | {proc.n_final} | {proc.dof} | {len(orderings(proc))} | {proc.symmetry_factor:.4g} |")
+display(Markdown("## Processes\n\n| process | n_f | d = 3 n_f − 4 | colour orderings | 1/∏nᵢ! |\n|---|---|---|---|---|\n"
+                 + "\n".join(rows) + f"\n\nGenerator cuts on final-state gluons (defaults): {DEFAULT_CUTS}; "
+                 f"√s = {sqrt_s:g} GeV, incoming partons along ±z."))
+for name, proc in PROCESSES.items():
+    record(f"dof[{name}]", proc.dof, lo=2, hi=11)
+
+# %% [markdown]
+# ## Validation
+#
+# For every process, on `n_check` phase-space points:
+#
+# * **gauge invariance** — each gluon's polarisation replaced by its momentum (k/E): every colour-ordered helicity
+#   amplitude must vanish; we show max |A(ε→k)| / max |A|;
+# * **Lorentz invariance** — |M|² after a random rotation–boost–rotation (rapidity up to 2) of all momenta;
+# * **Bose symmetry** — |M|² under random permutations of identical final-state gluons;
+# * **closed forms** — g g → g g ((9/2) g⁴ (3 − tu/s² − su/t² − st/u²) × ½), u ū → Z g
+#   ((8/9) g_s² e²/(s_W²c_W²) (g_L²+g_R²)/2 (t²+u²+2sM_Z²)/(tu)), g g → g g g (Parke–Taylor, exact colour), and an
+#   independent trace-technique evaluation of u ū → t t̄ H (explicit Dirac matrices, no spinors);
+# * **gauge cancellations of the electroweak processes** — s^{n_f−2}|M|² at fixed angles for √s = 1, 10, 100 TeV
+#   (widths off) must level off: in unitary gauge individual W/Z/H diagrams grow like s/M_W², only their sum is
+#   bounded. The same scan with the triple-gauge coupling's sign flipped grows by orders of magnitude.
+
+# %%
+res = {}
+for name, proc in PROCESSES.items():
+    p, _ = phase_space(name, n_check, sqrt_s, seed=seed + 11)
+    r = {"lorentz": V.lorentz_residual(name, p, seed=seed)}
+    if proc.gluon_legs:
+        r["gauge"] = V.gauge_residual(name, p).max(1)
+    if len([g for g in proc.gluon_legs if g >= 2]) >= 2:
+        r["bose"] = V.permutation_residual(name, p, seed=seed)
+    res[name] = r
+
+closed = {}
+for name, fn in [("g g > g g", V.gg_gg_closed_form), ("u u~ > z g", V.zg_closed_form),
+                 ("g g > g g g", V.five_gluon_parke_taylor)]:
+    p, _ = phase_space(name, n_check, sqrt_s, seed=seed + 12)
+    closed[name] = np.abs(np.asarray(matrix_element(name, p)) / fn(p).numpy() - 1)
+p, _ = phase_space("u u~ > t t~ h", min(n_check, 20), sqrt_s, seed=seed + 13)
+closed["u u~ > t t~ h (trace technique)"] = np.abs(np.asarray(matrix_element("u u~ > t t~ h", p))
+                                                    / V.tth_trace_reference(p) - 1)
+
+fig, axes = plt.subplots(1, 2, figsize=(13, 5.5), sharey=True)
+names = list(PROCESSES)
+for ax, key, title in ((axes[0], "gauge", "gauge: max|A(ε→k)| / max|A|"), (axes[1], "lorentz", "Lorentz: |ΔM²/M²|")):
+    for i, n in enumerate(names):
+        if key in res[n]:
+            v = np.clip(res[n][key], 1e-18, None)
+            ax.scatter(np.log10(v), np.full(len(v), i) + np.random.default_rng(i).uniform(-0.2, 0.2, len(v)),
+                       s=10, color=plotting.color(n))
+    ax.set_xlabel(f"log10 {title}")
+    ax.set_xlim(-18, -6)
+axes[0].set_yticks(range(len(names)))
+axes[0].set_yticklabels(names)
+fig.tight_layout()
+plotting.savefig(fig, "amplitude_validation_residuals")
+plt.show()
+
+gauge_max = max(float(r["gauge"].max()) for r in res.values() if "gauge" in r)
+lorentz_max = max(float(r["lorentz"].max()) for r in res.values())
+bose_max = max(float(r["bose"].max()) for r in res.values() if "bose" in r)
+closed_max = {k: float(v.max()) for k, v in closed.items()}
+record("gauge_residual_max", gauge_max, lo=0, hi=1e-10, note="all gluon processes; polarisation -> k/E")
+record("lorentz_residual_max", lorentz_max, lo=0, hi=1e-8, note="all 12 processes, random boosts up to rapidity 2")
+record("bose_residual_max", bose_max, lo=0, hi=1e-10)
+for k, v in closed_max.items():
+    record(f"closed_form_rel_dev[{k}]", v, lo=0, hi=1e-9)
+display(Markdown("| closed form / reference | max relative deviation |\n|---|---|\n"
+                 + "\n".join(f"| {k} | {v:.1e} |" for k, v in closed_max.items())))
+
+# %%
+import dataclasses
+
+energies = np.array([1e3, 1e4, 3e4, 1e5]) if profile == "tiny" else np.array([1e3, 3e3, 1e4, 3e4, 1e5])
+fig, ax = plt.subplots(figsize=(7.5, 5))
+growth = {}
+for name, ls in (("u d~ > w+ z", "-"), ("u u~ > w+ w- z", "-")):
+    good = V.unitarity_scan(name, energies, n=3, seed=seed + 5)
+    bad = V.unitarity_scan(name, energies, n=3, seed=seed + 5, sm=dataclasses.replace(SM_DEFAULT, s3=-SM_DEFAULT.s3))
+    growth[name] = (float((good[:, -1] / good[:, -2]).max()), float((bad[:, -1] / bad[:, -2]).min()))
+    for k in range(good.shape[0]):
+        ax.plot(energies, good[k] / good[k, 0], ls, color=plotting.color(name), label=name if k == 0 else None)
+        ax.plot(energies, bad[k] / bad[k, 0], ":", color=plotting.color(name),
+                label=f"{name}, wrong TGC sign" if k == 0 else None)
+ax.set_xscale("log")
+ax.set_yscale("log")
+ax.set_xlabel("√s [GeV]  (same RAMBO angles, widths off)")
+ax.set_ylabel("s^(n_f−2) |M|² / value at 1 TeV")
+ax.legend(fontsize=9)
+plotting.savefig(fig, "amplitude_unitarity")
+plt.show()
+for name, (g, b) in growth.items():
+    record(f"unitarity_ratio_30to100TeV[{name}]", g, lo=0.5, hi=1.2, note="bounded: gauge cancellation holds")
+    record(f"unitarity_ratio_wrong_sign[{name}]", b, lo=5.0, note="the check is sensitive to the coupling")
+
+# %% [markdown]
+# ## |M|² over phase space
+#
+# Distributions of log₁₀|M|² on flat (RAMBO) phase space with the default gluon cuts at √s = 1 TeV. The spread
+# grows with the number of gluons (soft/collinear enhancements near the cuts); paper B trains on *unweighted*
+# samples, which `hepscaling.amplitudes.unweighted_events` draws by accept–reject on |M|²·w
+# (the flat-phase-space efficiency is low for the multi-gluon processes — see the function's docstring).
+
+# %%
+fig, axes = plt.subplots(1, 3, figsize=(15, 4.8), sharey=True)
+groups = [["u u~ > z g", "u u~ > z g g", "u u~ > z g g g", "u u~ > z g g g g"],
+          ["u u~ > t t~ h", "u d~ > w+ z", "u d~ > w+ z g", "u d~ > w+ z g g", "u u~ > w+ w- z"],
+          ["g g > g g", "g g > g g g", "g g > g g g g"]]
+spread = {}
+for ax, grp in zip(axes, groups):
+    for name in grp:
+        n = n_hist if get_process(name).n_final <= 4 else max(n_hist // 4, 100)
+        p, w = phase_space(name, n, sqrt_s, seed=seed + 21)
+        lm = np.log10(np.asarray(matrix_element(name, p)))
+        spread[name] = float(np.std(lm))
+        ax.hist(lm, bins=40, histtype="step", density=True, color=plotting.color(name), label=name, lw=1.5)
+    ax.set_xlabel("log10 |M|²")
+    ax.legend(fontsize=8)
+axes[0].set_ylabel("density (flat phase space)")
+fig.tight_layout()
+plotting.savefig(fig, "amplitude_distributions")
+plt.show()
+for name, v in spread.items():
+    record(f"log10_me_std[{name}]", v, lo=0)
+
+# %% [markdown]
+# ## Throughput
+#
+# Points per second, batched (one call on the whole batch; float64 on CPU with 2 threads), against the same code
+# called point by point (the anchor, measured in the same run). `benchmarks/bench_amplitudes.py` runs the full-size
+# version. The machine is shared with other jobs, so absolute numbers move with its load (printed); the issue's
+# goals are ≥ 50 000 points/s for t t̄ H and ≥ 1 000 points/s for Z + 4 g on 2 cores.
+
+# %%
+import importlib.util
+import os
+import sys
+
+from hepscaling.paths import repo_root
+
+spec = importlib.util.spec_from_file_location("bench_amplitudes", repo_root() / "benchmarks" / "bench_amplitudes.py")
+bench = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(bench)
+bench_rows = bench.main(["--threads", "2", "--scale", str(bench_scale), "--loop", str(bench_loop),
+                         "--min-points", str(cfg["bench_min"])])
+display(Markdown("| process | d | batched points/s | per-point points/s | ratio |\n|---|---|---|---|---|\n" + "\n".join(
+    f"| `{n}` | {get_process(n).dof} | {r['batched']:,.0f} | {r['per_point']:,.1f} | {r['batched'] / r['per_point']:.0f} |"
+    for n, r in bench_rows)))
+for n, r in bench_rows:
+    record(f"throughput_batched[{n}]", r["batched"], lo=0, note=f"load average {os.getloadavg()[0]:.1f}")
+
+# %% [markdown]
+# ## Verdict
+#
+# * All twelve processes pass gauge invariance (where gluons are present), Lorentz invariance and Bose symmetry to
+#   double precision; g g → g g, u ū → Z g and the five-gluon Parke–Taylor result are matched to ~1e-14, and
+#   u ū → t t̄ H agrees with an independent trace-technique calculation.
+# * The electroweak processes (W Z + n g, W W Z) are validated by the high-energy gauge cancellations (which fix the
+#   relative signs and sizes of the fermion, triple- and quartic-gauge and Higgs couplings) and by the QCD checks of
+#   their gluons; there is no external MadGraph number to compare to offline, so their absolute normalisation rests
+#   on the same couplings as the Z + n g closed form.
+# * **Partly**: the datasets are our own (same processes, same conventions, flat-RAMBO unweighting rather than
+#   MadGraph's multi-channel integration), and the loop-induced g g → γγ + n g family is replaced by pure-gluon
+#   scattering.
