@@ -22,9 +22,16 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--jets-per-class", type=int, default=500)
     ap.add_argument("--repeats", type=int, default=1, help="shards to generate (different seeds)")
+    ap.add_argument("--particle-pt-min", type=float, default=0.0,
+                    help="GeV; a non-default setting (drops softer particles before clustering), for comparison")
     a = ap.parse_args(argv)
 
+    import dataclasses
+
     from hepscaling.data import pythia as P
+    settings = dataclasses.replace(P.GeneratorSettings(), particle_pt_min=a.particle_pt_min)
+    if a.particle_pt_min:
+        print(f"NOTE: non-default setting particle_pt_min = {a.particle_pt_min} GeV")
 
     import pandas  # noqa: F401  (import costs are not part of the per-shard work)
     import tables  # noqa: F401
@@ -33,7 +40,7 @@ def main(argv=None) -> int:
            "cpu_init": 0.0}
     with tempfile.TemporaryDirectory() as d:
         for r in range(a.repeats):
-            side = P.generate_shard("train", r, seed=12345, n_per_class=a.jets_per_class,
+            side = P.generate_shard("train", r, seed=12345, n_per_class=a.jets_per_class, settings=settings,
                                     path=Path(d) / f"bench-{r}.h5")
             g = side["generation"]
             for proc in P.PROCESSES:

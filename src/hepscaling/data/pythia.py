@@ -10,7 +10,9 @@ Settings (the defaults of :class:`GeneratorSettings`; every run writes them to a
 * Jets: anti-kT, R = 0.8, E-scheme, FastJet (scikit-hep ``fastjet``, vectorised over a whole ``nextBatch``), on all
   visible final-state particles (status > 0, no neutrinos) with |y| < 3.6 = 2 + 2R (particles further forward cannot
   be constituents of a jet with |eta| < 2 except in contrived soft configurations; ``tests/data`` checks on generated
-  events that the selected jets are identical with and without this cut).
+  events that the selected jets are identical with and without this cut).  ``particle_pt_min`` (default 0: none)
+  can drop softer particles, Delphes-like (its ATLAS card's tower thresholds are 0.5-1 GeV); that is a different
+  dataset, not the default.
 * Selection: every jet with 550 < pT < 650 GeV and |eta| < 2 (usually the one or two leading jets of the event).
   Top jets must be matched: a hadronic top (last copy before its decay) and its three decay quarks (b and the W's
   q q', as produced in the decays) all within dR < 0.8 (rapidity-phi) of the jet axis.
@@ -67,6 +69,7 @@ class GeneratorSettings:
     match_dR: float = 0.8
     max_constituents: int = 200
     particle_absy_max: float | None = 3.6
+    particle_pt_min: float = 0.0  # GeV; 0 = every visible particle (the default: particle level, as the issue asks)
     smearing: bool = False
     batch_events: int = 400
 
@@ -225,6 +228,8 @@ def select_jets(batch, process: str, settings: GeneratorSettings = GeneratorSett
     evt_of = np.repeat(np.arange(n_events), np.diff(r["offsets"]))
     aid = np.abs(r["id"])
     vis = (r["status"] > 0) & (aid != NEUTRINOS[0]) & (aid != NEUTRINOS[1]) & (aid != NEUTRINOS[2])
+    if settings.particle_pt_min > 0:
+        vis &= np.hypot(r["px"], r["py"]) > settings.particle_pt_min
     w = np.flatnonzero(vis)
     if settings.particle_absy_max is not None:
         w = w[np.abs(_y(r["e"][w], r["pz"][w])) < settings.particle_absy_max]
