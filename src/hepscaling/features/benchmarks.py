@@ -99,10 +99,11 @@ def run_efp(n_jets: int = 64, dmax: int = 6, seed: int = 0) -> dict:
 
     jets, _ = real_jets(n_jets, seed=seed)
     cores = n_cores()
-    compute_efps(jets[:2], dmax=dmax)  # plan the graphs and compile the K4 kernel (one-off, reported below)
+    _, t_plan = _timeit(compute_efps, jets[:2], dmax=dmax)  # plan the graphs, compile the K4 kernel (one-off)
     ours, t_ours = _timeit(compute_efps, jets, dmax=dmax)
     s = ef.EFPSet(("d<=", dmax), measure="hadr", beta=1, normed=True)
     trimmed = [j[j[:, 0] > 0] for j in jets]
+    s.batch_compute(trimmed[:2], n_jobs=1)  # first call outside the timed region
     ref, t_ef = _timeit(s.batch_compute, trimmed, n_jobs=cores)
     ref = np.asarray(ref)[:, 1:]
     rel = float(np.max(np.abs(ours - ref) / np.abs(ref)))
@@ -111,7 +112,7 @@ def run_efp(n_jets: int = 64, dmax: int = 6, seed: int = 0) -> dict:
             "mean_multiplicity": float(mult.mean()), "cores": cores,
             "energyflow_ms_per_jet": 1e3 * t_ef / n_jets, "ours_ms_per_jet": 1e3 * t_ours / n_jets,
             "energyflow_ms_per_jet_core": 1e3 * t_ef * cores / n_jets,
-            "speedup": t_ef / t_ours, "max_rel_diff": rel}
+            "speedup": t_ef / t_ours, "max_rel_diff": rel, "one_off_setup_s": t_plan}
 
 
 # ----------------------------------------------------------------------------------------------------------- EMD
@@ -140,8 +141,12 @@ def run_lot(n_jets: int = 400, n_ref: int = 225, seed: int = 0) -> dict:
     from .lot import lot_embedding, lot_embedding_pot
 
     jets, _ = real_jets(n_jets, seed=seed)
+    lot_embedding(jets[:2], n_ref=n_ref, n_jobs=1)  # imports and first calls outside the timed region
+    lot_embedding_pot(jets[:2], n_ref=n_ref)
     ours, t_ours = _timeit(lot_embedding, jets, n_ref=n_ref)
+    ours1, t_ours1 = _timeit(lot_embedding, jets, n_ref=n_ref, n_jobs=1)
     pot, t_pot = _timeit(lot_embedding_pot, jets, n_ref=n_ref)
     return {"benchmark": "lot", "n_jets": n_jets, "n_ref": n_ref, "cores": n_cores(),
-            "ours_jets_per_s": n_jets / t_ours, "pot_loop_jets_per_s": n_jets / t_pot, "speedup": t_pot / t_ours,
-            "max_abs_diff": float(np.abs(ours - pot).max())}
+            "ours_jets_per_s": n_jets / t_ours, "ours_1proc_jets_per_s": n_jets / t_ours1,
+            "pot_loop_jets_per_s": n_jets / t_pot, "speedup": t_pot / t_ours, "speedup_1proc": t_pot / t_ours1,
+            "max_abs_diff": float(max(np.abs(ours - pot).max(), np.abs(ours1 - pot).max()))}
