@@ -476,7 +476,9 @@ def execute(nb: Notebook, params: dict, out_dir: Path, profile_name: str, log=pr
     tmp_out = out_dir / f".{nb.name}.running.ipynb"
     try:
         pm.execute_notebook(node, str(tmp_out), parameters=None, cwd=str(out_dir), kernel_name="python3",
-                            progress_bar=False, log_output=False, start_timeout=180, report_mode=False)
+                            progress_bar=False, log_output=False, start_timeout=180, report_mode=False,
+                            # the kernel's own log (plain-TCP notice, interrupt at shutdown) is noise in build logs
+                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     except PapermillExecutionError as e:
         os.replace(tmp_out, out) if tmp_out.exists() else None
         where = _locate_cell(out, e.cell_index, nb)
