@@ -41,15 +41,15 @@ def test_gauge_check_detects_a_wrong_vertex(monkeypatch):
     assert gauge_residual("u u~ > z g g", p).max() > 1e-3
 
 
-def test_pure_gluon_colour_kk_basis_equals_full_trace_basis():
+@pytest.mark.parametrize("n", [5, pytest.param(6, marks=pytest.mark.slow)])
+def test_pure_gluon_colour_kk_basis_equals_full_trace_basis(n):
     """The (n-2)! Kleiss-Kuijf reduction reproduces the full (n-1)! trace-basis colour sum."""
     from hepscaling.amplitudes import colour
     from hepscaling.amplitudes.currents import Context, gluon_amplitudes, to_cf
     from hepscaling.amplitudes.processes import colour_sum
     from hepscaling.amplitudes.wavefunctions import polarisations
 
-    n = 5
-    p, _ = phase_space("g g > g g g", 4, 1000.0, seed=10)
+    p, _ = phase_space("g g > " + " ".join(["g"] * (n - 2)), 4, 1000.0, seed=10)
     pols = {i: to_cf(polarisations(p[:, i]).to(torch.complex128)) for i in range(n)}
     ctx = Context(p, {i: 2 for i in range(n)}, (0, 1))
     A_tr = gluon_amplitudes(ctx, pols, 1.2, [o[:-1] for o in colour.trace_orderings(n)])

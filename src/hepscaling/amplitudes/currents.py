@@ -116,6 +116,17 @@ class GluonCurrents:
         self.ctx, self.pols, self.gs = ctx, pols, gs
         self.memo: dict[tuple, Cur] = {}
         self.amemo: dict[tuple, Cur] = {}
+        self.dmemo: dict[tuple, Cur] = {}
+
+    def jdot(self, X: tuple, Y: tuple, legs: tuple) -> torch.Tensor:
+        """J(X).J(Y) (memoised per ordered pair of blocks), aligned to ``legs``."""
+        key = (X, Y)
+        d = self.dmemo.get(key)
+        if d is None:
+            xy = tuple(sorted(X + Y))
+            d = Cur(xy, dot0(self.ctx.align(self.current(X), xy), self.ctx.align(self.current(Y), xy)), scalar=True)
+            self.dmemo[key] = d
+        return self.ctx.align(d, legs)
 
     def current(self, seq: tuple[int, ...]) -> Cur:
         if seq in self.memo:
@@ -153,7 +164,7 @@ class GluonCurrents:
             b = ctx.align(self.current(s2), legs)
             P1 = ctx.mom(s1, nh)
             P2 = ctx.mom(s2, nh)
-            v = dot0(a, b)[None] * (P1 - P2)
+            v = self.jdot(s1, s2, legs)[None] * (P1 - P2)
             v += dot0(P1 + 2 * P2, a)[None] * b
             v -= dot0(2 * P1 + P2, b)[None] * a
             if total is None:
@@ -166,10 +177,10 @@ class GluonCurrents:
                 a = ctx.align(self.current(seq[:j]), legs)
                 b = ctx.align(self.current(seq[j:k]), legs)
                 c = ctx.align(self.current(seq[k:]), legs)
-                v = 2 * b * dot0(a, c)[None]
-                v -= a * dot0(b, c)[None]
-                v -= c * dot0(a, b)[None]
-                total += ratio * v
+                v = b * (2 * ratio * self.jdot(seq[:j], seq[k:], legs))[None]
+                v -= a * (ratio * self.jdot(seq[j:k], seq[k:], legs))[None]
+                v -= c * (ratio * self.jdot(seq[:j], seq[j:k], legs))[None]
+                total += v
         return Cur(legs, total)
 
 
@@ -544,7 +555,7 @@ def gluon_amplitudes(ctx: Context, pols: dict[int, torch.Tensor], gs: float, ord
             b = ctx.align(gl.current(s2), legs)
             P1 = ctx.mom(s1, nh)
             P2 = ctx.mom(s2, nh)
-            v = (dot0(a, b) * dot0(P1 - P2, eps) + dot0(P1 + 2 * P2, a) * dot0(b, eps)
+            v = (gl.jdot(s1, s2, legs) * dot0(P1 - P2, eps) + dot0(P1 + 2 * P2, a) * dot0(b, eps)
                  - dot0(2 * P1 + P2, b) * dot0(a, eps))
             v = c3 * v
             total = v if total is None else total + v
@@ -553,7 +564,8 @@ def gluon_amplitudes(ctx: Context, pols: dict[int, torch.Tensor], gs: float, ord
                 a = ctx.align(gl.current(seq[:j]), legs)
                 b = ctx.align(gl.current(seq[j:k]), legs)
                 c = ctx.align(gl.current(seq[k:]), legs)
-                v = 2 * dot0(b, eps) * dot0(a, c) - dot0(a, eps) * dot0(b, c) - dot0(c, eps) * dot0(a, b)
+                v = (2 * dot0(b, eps) * gl.jdot(seq[:j], seq[k:], legs) - dot0(a, eps) * gl.jdot(seq[j:k], seq[k:], legs)
+                     - dot0(c, eps) * gl.jdot(seq[:j], seq[j:k], legs))
                 total = total + c4 * v
         total = total.expand([ctx.hdims[l] for l in legs] + [ctx.N])
         out.append(total.reshape(-1, ctx.N).T)

@@ -212,7 +212,7 @@ def _default_device():
     return torch.device("cuda") if torch.cuda.is_available() else torch.device("cpu")
 
 
-_BATCH = {"gluons": 2048, "quarkline": 2048, "tth": 32768}
+_BATCH = {"gluons": 1024, "quarkline": 1024, "tth": 8192}
 
 
 def matrix_element(process: str | Process, momenta, sm: SMParameters = DEFAULT, *, check: bool = True,
