@@ -124,8 +124,6 @@ class Notebook:
                 bad.append(f"{self.path}: `hepscaling:` header lacks {key!r}")
         if self.status not in STATUSES:
             bad.append(f"{self.path}: status {self.status!r} is not one of {list(STATUSES)}")
-        if self.paper != "-" and self.reproduces != "-" and not self.items():
-            bad.append(f"{self.path}: reproduces {self.reproduces!r} names no 'Fig. N' or 'Table N'")
         for p in ("profile", "seed"):
             if p not in self.parameters:
                 bad.append(f"{self.path}: the parameters cell does not declare {p!r}")
