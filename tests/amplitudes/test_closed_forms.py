@@ -40,49 +40,12 @@ def test_alpha_s_scaling():
     assert np.allclose(b / a, 4.0, rtol=1e-12)
 
 
-def test_soft_gluon_factorisation():
-    """u u~ > z g g with one soft gluon -> eikonal factor x u u~ > z g (colour-correlated, exact colour)."""
-    from hepscaling.amplitudes import SM_DEFAULT as sm
+@pytest.mark.parametrize("proc", ["u u~ > z g", "u d~ > w+ z"])
+def test_soft_gluon_factorisation(proc):
+    """Adding a soft gluon multiplies |M|^2 by the colour-correlated eikonal factor (exact colour), with O(E_k)
+    corrections: u u~ > z g -> z g g (colour matrices of 1 and 2 gluons) and u d~ > w+ z -> w+ z g."""
+    from hepscaling.amplitudes.validation import soft_limit_ratio
 
-    rs = 1000.0
-    p, _ = phase_space("u u~ > z g", 4, rs, seed=6)
-    P = p[:, 0] + p[:, 1]
-    g = torch.Generator().manual_seed(0)
-    out = []
-    for eps in (1e-1, 1e-3):
-        n = torch.randn((4, 3), generator=g, dtype=torch.float64)
-        n = n / n.norm(dim=1, keepdim=True)
-        k = torch.cat((torch.full((4, 1), eps, dtype=torch.float64), eps * n), 1)
-        Q = P - k
-        M2 = Q[:, 0] ** 2 - (Q[:, 1:] ** 2).sum(-1)
-        # Z and g in the Q rest frame along the original Z direction, then boosted to the lab
-        d = p[:, 2, 1:] / p[:, 2, 1:].norm(dim=1, keepdim=True)
-        pst = (M2 - sm.MZ**2) / (2 * torch.sqrt(M2))
-        EZ = torch.sqrt(pst**2 + sm.MZ**2)
-        z = torch.cat((EZ[:, None], pst[:, None] * d), 1)
-        gl = torch.cat((pst[:, None], -pst[:, None] * d), 1)
-        bvec = Q[:, 1:] / Q[:, :1]
-
-        def boost(v):
-            b2 = (bvec**2).sum(1, keepdim=True)
-            gam = 1 / torch.sqrt(1 - b2)
-            bp = (bvec * v[:, 1:]).sum(1, keepdim=True)
-            E = gam * (v[:, :1] + bp)
-            x = v[:, 1:] + ((gam - 1) * bp / b2 + gam * v[:, :1]) * bvec
-            return torch.cat((E, x), 1)
-
-        mom = torch.stack((p[:, 0], p[:, 1], boost(z), boost(gl), k), 1)
-        me_n1 = matrix_element("u u~ > z g g", mom)
-        me_n = matrix_element("u u~ > z g", p)
-
-        def dd(a, b):
-            return a[:, 0] * b[:, 0] - (a[:, 1:] * b[:, 1:]).sum(1)
-
-        CF, CA = 4 / 3, 3.0
-        q, qb, gg = p[:, 0], p[:, 1], p[:, 3]
-        S = ((2 * CF - CA) * dd(q, qb) / (dd(q, k) * dd(qb, k)) + CA * dd(q, gg) / (dd(q, k) * dd(gg, k))
-             + CA * dd(qb, gg) / (dd(qb, k) * dd(gg, k)))
-        ratio = (me_n1 / (0.5 * sm.gs**2 * S * me_n)).numpy()
-        out.append(np.abs(ratio - 1).max())
-    assert out[1] < 1e-3
-    assert out[1] < 0.1 * out[0]  # converges as the gluon gets softer
+    dev = [np.abs(soft_limit_ratio(proc, eps) - 1).max() for eps in (1.0, 1e-2)]
+    assert dev[1] < 1e-4
+    assert dev[1] < 0.05 * dev[0]  # converges linearly as the gluon gets softer

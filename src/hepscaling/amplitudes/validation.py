@@ -182,3 +182,52 @@ def tth_trace_reference(p, sm: SMParameters = DEFAULT) -> np.ndarray:
         LH = np.einsum("mn,ma,nb,ab->", L, metric, metric, H)
         out.append((sm.gs**4 * y**2 / s**2 * 2 * LH).real / 36)
     return np.array(out)
+
+
+def soft_limit_ratio(process: str, eps: float, n: int = 4, sqrt_s: float = 1000.0, seed: int = 6,
+                     sm: SMParameters = DEFAULT) -> np.ndarray:
+    """|M|^2(process + soft gluon) / (eikonal x |M|^2(process)) for a 2 -> 2 ``process`` with a q q~ initial state.
+
+    The soft gluon (energy ``eps``, random direction) is added and the two final-state particles are re-generated
+    back-to-back in the rest frame of P - k along their original direction.  The eikonal factor is colour-correlated
+    and exact (C_F = 4/3, C_A = 3): q q~ -> colourless: 2 C_F s_12 / (p1.k p2.k) (times g_s^2); q q~ -> X g:
+    (2 C_F - C_A) p1.p2/(p1.k p2.k) + C_A [p1.p3/(p1.k p3.k) + p2.p3/(p2.k p3.k)].  Tends to 1 as eps -> 0.
+    """
+    proc = get_process(process)
+    big = get_process(process + " g")
+    p, _ = phase_space(proc, n, sqrt_s, cuts={"pt_min": 0.0, "dr_min": 0.0}, seed=seed, sm=sm)
+    m3, m4 = sm.mass(proc.final[0]), sm.mass(proc.final[1])
+    g = torch.Generator().manual_seed(seed)
+    d_k = torch.randn((n, 3), generator=g, dtype=torch.float64)
+    d_k = d_k / d_k.norm(dim=1, keepdim=True)
+    k = torch.cat((torch.full((n, 1), eps, dtype=torch.float64), eps * d_k), 1)
+    Q = p[:, 0] + p[:, 1] - k
+    M2 = Q[:, 0] ** 2 - (Q[:, 1:] ** 2).sum(-1)
+    M = torch.sqrt(M2)
+    d = p[:, 2, 1:] / p[:, 2, 1:].norm(dim=1, keepdim=True)
+    lam = (M2 - (m3 + m4) ** 2) * (M2 - (m3 - m4) ** 2)
+    pst = torch.sqrt(lam) / (2 * M)
+    a = torch.cat((torch.sqrt(pst**2 + m3**2)[:, None], pst[:, None] * d), 1)
+    b = torch.cat((torch.sqrt(pst**2 + m4**2)[:, None], -pst[:, None] * d), 1)
+    bvec = Q[:, 1:] / Q[:, :1]
+
+    def boost(v):
+        b2 = (bvec**2).sum(1, keepdim=True)
+        gam = 1 / torch.sqrt(1 - b2)
+        bp = (bvec * v[:, 1:]).sum(1, keepdim=True)
+        return torch.cat((gam * (v[:, :1] + bp), v[:, 1:] + ((gam - 1) * bp / b2 + gam * v[:, :1]) * bvec), 1)
+
+    # the new gluon goes where the process string puts it (after the existing final state)
+    mom = torch.stack((p[:, 0], p[:, 1], boost(a), boost(b), k), 1)
+    CF, CA = 4 / 3, 3.0
+    p1, p2 = p[:, 0], p[:, 1]
+    if "g" in proc.final:
+        p3 = p[:, 2 + proc.final.index("g")]
+        S = ((2 * CF - CA) * _d(p1, p2) / (_d(p1, k) * _d(p2, k)) + CA * _d(p1, p3) / (_d(p1, k) * _d(p3, k))
+             + CA * _d(p2, p3) / (_d(p2, k) * _d(p3, k)))
+    else:
+        S = 2 * CF * _d(p1, p2) / (_d(p1, k) * _d(p2, k))
+    sym = big.symmetry_factor / proc.symmetry_factor
+    num = np.asarray(matrix_element(big, mom, sm))
+    den = np.asarray(matrix_element(proc, p, sm)) * (sm.gs**2 * S.numpy() * sym)
+    return num / den
