@@ -137,9 +137,9 @@ class GluonCurrents:
             raw = self._raw(seq)
             legs = raw.legs
             P = self.ctx.mom(seq, len(legs))
-            # (i g/sqrt2 G3) (sum V3 + ratio sum V4) times the propagator -i / P^2, applied once
-            c3 = 1j * self.gs / math.sqrt(2) * G3
-            cur = Cur(legs, raw.t.mul_(c3 * -1j / dot0(P, P)))
+            # (i g/sqrt2 G3) (sum V3 + ratio sum V4) times the propagator -i / P^2, applied once: a real factor,
+            # so gluon currents stay real (real polarisations and momenta)
+            cur = Cur(legs, raw.t.mul_((self.gs / math.sqrt(2) * G3) / dot0(P, P)))
         self.memo[seq] = cur
         return cur
 
@@ -171,7 +171,7 @@ class GluonCurrents:
                 total = v
             else:
                 total += v
-        ratio = (1j * self.gs**2 / 2) / (1j * self.gs / math.sqrt(2) * G3)
+        ratio = (self.gs**2 / 2) / (self.gs / math.sqrt(2) * G3)  # c4 / c3, real
         for j in range(1, len(seq) - 1):
             for k in range(j + 1, len(seq)):
                 a = ctx.align(self.current(seq[:j]), legs)
@@ -543,8 +543,9 @@ def gluon_amplitudes(ctx: Context, pols: dict[int, torch.Tensor], gs: float, ord
     legs = tuple(range(n))
     nh = n
     eps = ctx.align(Cur((n - 1,), pols[n - 1]), legs)
-    c3 = 1j * gs / math.sqrt(2) * G3
-    c4 = 1j * gs**2 / 2
+    # vertex factors i g/sqrt2 G3 and i g^2/2: the common factor i is a global phase and dropped (A stays real)
+    c3 = gs / math.sqrt(2) * G3
+    c4 = gs**2 / 2
     out = []
     for order in orderings:
         seq = tuple(order)

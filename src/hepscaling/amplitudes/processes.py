@@ -171,16 +171,15 @@ def helicity_amplitudes(proc: Process | str, p: torch.Tensor, sm: SMParameters =
     incoming = (0, 1)
     pols: dict[int, torch.Tensor] = {}
     hdims: dict[int, int] = {}
-    ctype = torch.complex128 if p.dtype == torch.float64 else torch.complex64
     for i, name in enumerate(parts):
         if name in ("g", "z", "w+", "w-", "a"):
-            e = polarisations(p[:, i], sm.mass(name)).to(ctype)
+            e = polarisations(p[:, i], sm.mass(name))  # real linear polarisations
         elif name == "h":
-            e = torch.ones(p.shape[0], 1, dtype=ctype, device=p.device)
+            e = torch.ones(p.shape[0], 1, dtype=p.dtype, device=p.device)
         else:
             e = None
         if replace is not None and i in replace:
-            e = replace[i].to(ctype)
+            e = replace[i]
         if e is not None:
             pols[i] = to_cf(e)
             hdims[i] = e.shape[1] if name != "h" else 1
@@ -202,8 +201,11 @@ def helicity_amplitudes(proc: Process | str, p: torch.Tensor, sm: SMParameters =
 
 
 def colour_sum(A: torch.Tensor, C: torch.Tensor) -> torch.Tensor:
-    """sum_h A^dagger C A for A (N, n_ord, H)."""
-    Ar = torch.view_as_real(A.contiguous()).reshape(A.shape[0], A.shape[1], -1)  # C is real and symmetric
+    """sum_h A^dagger C A for A (N, n_ord, H), complex or real."""
+    if A.is_complex():
+        Ar = torch.view_as_real(A.contiguous()).reshape(A.shape[0], A.shape[1], -1)  # C is real and symmetric
+    else:
+        Ar = A
     CA = torch.matmul(C.to(Ar.dtype), Ar)
     return (Ar * CA).sum((1, 2))
 
