@@ -49,3 +49,16 @@ def test_soft_gluon_factorisation(proc):
     dev = [np.abs(soft_limit_ratio(proc, eps) - 1).max() for eps in (1.0, 1e-2)]
     assert dev[1] < 1e-4
     assert dev[1] < 0.05 * dev[0]  # converges linearly as the gluon gets softer
+
+
+@pytest.mark.parametrize("proc", ["u u~ > z g", "u u~ > z g g", "u u~ > z g g g"])
+def test_parity_shortcut_equals_both_chiralities(proc):
+    """matrix_element computes only the left-handed chain for Z + n g; the full two-chain sum must agree."""
+    from hepscaling.amplitudes import helicity_amplitudes
+    from hepscaling.amplitudes.processes import colour_sum, get_process
+
+    p, _ = phase_space(proc, 6, 1000.0, seed=12)
+    A, C = helicity_amplitudes(proc, p)
+    P = get_process(proc)
+    full = colour_sum(A, C).numpy() * P.average_factor * P.symmetry_factor
+    assert np.allclose(matrix_element(proc, p), full, rtol=1e-12, atol=0)

@@ -362,8 +362,10 @@ def _sig(J, psi, plus: bool):
 
 def quark_line_amplitudes(ctx: Context, flav_in: str, flav_out: str, gluons: tuple[int, ...], ew: tuple[int, ...],
                           species: dict[int, str], pols: dict[int, torch.Tensor], sm: SMParameters,
-                          orderings: list[tuple[int, ...]]) -> torch.Tensor:
+                          orderings: list[tuple[int, ...]], chains: tuple[bool, ...] = (True, False)) -> torch.Tensor:
     """Colour-ordered amplitudes for q(leg 0, incoming) qbar(leg 1, incoming) -> gluons + colourless bosons.
+
+    ``chains``: which chiralities to compute (True = left); the default computes both.
 
     Massless quark line: helicity is conserved along the line, so each chirality is run separately on two-component
     Weyl spinors (left: u(p0,-) ... vbar(p1,+); right: u(p0,+) ... vbar(p1,-)); every other helicity configuration of
@@ -530,7 +532,7 @@ def quark_line_amplitudes(ctx: Context, flav_in: str, flav_out: str, gluons: tup
         return torch.stack(out, 1)
 
     assert flavour(E_all) == flav_out
-    return torch.cat((chain(True), chain(False)), 2)
+    return torch.cat([chain(c) for c in chains], 2)
 
 
 def gluon_amplitudes(ctx: Context, pols: dict[int, torch.Tensor], gs: float, orderings) -> torch.Tensor:

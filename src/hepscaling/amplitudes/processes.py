@@ -18,7 +18,7 @@ import torch
 
 from . import colour
 from .currents import Context, gluon_amplitudes, quark_line_amplitudes, to_cf, tth_amplitudes
-from .model import DEFAULT, SMParameters
+from .model import DEFAULT, QUARKS, SMParameters
 from .wavefunctions import polarisations
 
 DEFAULT_CUTS = {"pt_min": 20.0, "dr_min": 0.4, "eta_max": None}
@@ -159,11 +159,16 @@ def orderings(proc: Process) -> list[tuple[int, ...]]:
 
 
 def helicity_amplitudes(proc: Process | str, p: torch.Tensor, sm: SMParameters = DEFAULT,
-                        replace: dict[int, torch.Tensor] | None = None):
+                        replace: dict[int, torch.Tensor] | None = None, parity_shortcut: bool = False):
     """Colour-ordered helicity amplitudes ``A`` (N, n_orderings, n_helicities) and the colour matrix ``C``.
 
     ``sum_{hel, col} |M|^2 = sum_h A_h^dagger C A_h``.  ``replace`` maps a leg index to a (N, k, 4) tensor used
     instead of that leg's polarisation vectors (gauge checks: the leg's momentum).
+
+    ``parity_shortcut``: for u u~ > z + n g only the left-handed quark chain is computed and ``C`` is scaled by
+    ``1 + (c_R / c_L)^2``.  This is exact there: the right-handed chain is the parity image of the left-handed one
+    with the Z coupling c_L -> c_R, and with real couplings and no internal widths the parity-odd part of the
+    helicity sum vanishes at tree level (checked against the full calculation in the tests).
     """
     proc = get_process(proc)
     parts = proc.particles
@@ -194,9 +199,15 @@ def helicity_amplitudes(proc: Process | str, p: torch.Tensor, sm: SMParameters =
         species = {i: parts[i] for i in range(2, n) if parts[i] != "g"}
         flav_in = parts[0]
         flav_out = parts[1].rstrip("~")
+        shortcut = parity_shortcut and sorted(species.values()) == ["z"] and flav_in == flav_out
+        chains = (True,) if shortcut else (True, False)
         A = quark_line_amplitudes(ctx, flav_in, flav_out, proc.gluon_legs, tuple(species), species, pols, sm,
-                                  orderings(proc))
+                                  orderings(proc), chains=chains)
     C = torch.as_tensor(_colour_matrix(proc), dtype=p.dtype, device=p.device)
+    if proc.kind == "quarkline" and shortcut:
+        Q, T3 = QUARKS[parts[0]]
+        cL, cR = T3 - Q * sm.sw2, -Q * sm.sw2
+        C = C * (1 + (cR / cL) ** 2)
     return A, C
 
 
@@ -239,7 +250,7 @@ def matrix_element(process: str | Process, momenta, sm: SMParameters = DEFAULT, 
     out = []
     with torch.no_grad():
         for s in range(0, p.shape[0], bs):
-            A, C = helicity_amplitudes(proc, p[s : s + bs], sm)
+            A, C = helicity_amplitudes(proc, p[s : s + bs], sm, parity_shortcut=True)
             out.append(colour_sum(A, C))
     res = torch.cat(out) if out else torch.zeros(0, dtype=torch.float64, device=dev)
     res = res * (proc.average_factor * proc.symmetry_factor)
