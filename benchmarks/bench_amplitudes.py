@@ -13,7 +13,11 @@ import argparse
 import os
 import time
 
-import torch
+# OpenMP threads that spin while waiting burn the other job's core on a shared 2-core machine (measured here: the
+# 2-thread throughput dropped ~10x under load with the default policy); passive waiting must be set before torch loads.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import torch  # noqa: E402
 
 from hepscaling.amplitudes import PROCESSES, matrix_element, phase_space
 
@@ -48,7 +52,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device cpu, "
-          f"load average before: {os.getloadavg()[0]:.2f}")
+          f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY')}, load average before: {os.getloadavg()[0]:.2f}")
     print(f"{'process':20s} {'d':>3s} {'batched pts/s':>14s} {'pts/CPU-s':>10s} {'per-point pts/s':>16s} {'ratio':>7s}")
     rows = []
     for proc in args.processes:
