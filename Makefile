@@ -36,8 +36,9 @@ setup:
 book: setup
 	$(PY) -m hepscaling book --profile $(PROFILE)
 
+# every test gets at most 15 minutes (notebook runs set their own limit): a hang fails that test, the rest still run
 test: setup
-	$(PY) -m pytest tests $(PYTEST_ARGS)
+	$(PY) -m pytest tests --timeout=900 $(PYTEST_ARGS)
 
 run: setup
 	@if [ -z "$(NB)" ]; then echo "usage: make run NB=<notebook-id> ARGS=\"-p name value ...\" [PROFILE=...]"; exit 2; fi
