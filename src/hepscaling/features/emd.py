@@ -260,15 +260,18 @@ def emd_lower_bounds(query_jet, train_jets, R: float = 0.8, beta: float = 1.0) -
 
 
 # --------------------------------------------------------------------------------------------------- exact kNN
-_STATE: dict = {}
+_WORKER_STATE: dict = {}
 
 
-def _knn_one(qi):
+def _knn_init(state):
+    _WORKER_STATE.clear()
+    _WORKER_STATE.update(state)
+
+
+def _knn_one(q, st):
     import wasserstein
 
-    st = _STATE
     k, R, beta = st["k"], st["R"], st["beta"]
-    q = st["query"][qi]
     train = st["train"]
     T = len(train)
     solver = st.get("solver")
@@ -293,7 +296,7 @@ def _knn_one(qi):
     for n in range(k, T):
         c = order[n]
         if lb[c] > best_d[worst]:
-            break
+            break  # every remaining candidate has a lower bound above the current k-th distance
         e = train[c]
         d = solver(qw, qx, e[:, 0], e[:, 1:])
         solves += 1
@@ -305,9 +308,9 @@ def _knn_one(qi):
     return best_i[srt], best_d[srt], solves
 
 
-def _knn_chunk(idx):
-    res = [_knn_one(i) for i in idx]
-    return idx, res
+def _knn_chunk(task):
+    i0, queries = task
+    return i0, [_knn_one(q, _WORKER_STATE) for q in queries]
 
 
 def knn_emd(train_jets, query_jets, k: int, R: float = 0.8, beta: float = 1.0, *, n_jobs: int | None = None,
@@ -316,7 +319,9 @@ def knn_emd(train_jets, query_jets, k: int, R: float = 0.8, beta: float = 1.0, *
 
     Returns ``(indices, distances)``, each (Nq, k), sorted by increasing distance (ties by training index) — the same
     as brute force (``pairwise_emd`` + sort).  With ``return_stats=True`` a third item gives
-    ``{"solves": exact EMD solves, "brute_force_solves": Nq * Nt}``.  ``n_jobs`` processes (default: all cores).
+    ``{"solves": exact EMD solves, "brute_force_solves": Nq * Nt}``.  ``n_jobs`` worker processes (default: all
+    cores; a single process with threaded bounds for fewer than 32 queries).  Neighbours for every k' <= k are the
+    first k' columns, so one call serves a scan over k.
     """
     from ..progress import progress as _progress
 
@@ -327,41 +332,43 @@ def knn_emd(train_jets, query_jets, k: int, R: float = 0.8, beta: float = 1.0, *
     if not 1 <= k <= len(train):
         raise ValueError(f"k: expected 1 <= k <= number of training jets ({len(train)}), got {k}")
     use_bounds = beta >= 1.0
-    _STATE.clear()
-    _STATE.update(train=train, query=query, k=k, R=float(R), beta=float(beta), use_bounds=use_bounds,
-                  index=_BoundIndex(train) if use_bounds else None)
     nq = len(query)
     n_jobs = n_cores() if n_jobs is None else int(n_jobs)
-    forked = n_jobs > 1 and nq > 16
-    _STATE["parallel_lb"] = not forked  # numba threads in one process, or one thread per forked worker
-    if use_bounds:
-        _lower_bounds(query[0], _BoundIndex(train[:1]), R, beta, parallel=not forked)  # compile before forking
+    pooled = n_jobs > 1 and nq >= 32
+    state = dict(train=train, k=k, R=float(R), beta=float(beta), use_bounds=use_bounds,
+                 index=_BoundIndex(train) if use_bounds else None, parallel_lb=not pooled)
     idx_out = np.empty((nq, k), dtype=np.int64)
     d_out = np.empty((nq, k), dtype=np.float64)
     solves = 0
-    chunks = [np.arange(i, min(nq, i + 16)) for i in range(0, nq, 16)]
-    try:
-        if forked:
-            import multiprocessing as mp
-
-            ctx = mp.get_context("fork")
-            with ctx.Pool(n_jobs) as pool:
-                it = pool.imap_unordered(_knn_chunk, chunks)
-                for idx, res in (_progress(it, total=len(chunks), desc="kNN EMD") if progress else it):
-                    for i, (ii, dd, s) in zip(idx, res):
-                        idx_out[i], d_out[i] = ii, dd
-                        solves += s
-        else:
-            for ch in (_progress(chunks, desc="kNN EMD") if progress else chunks):
-                for i in ch:
-                    ii, dd, s = _knn_one(i)
-                    idx_out[i], d_out[i] = ii, dd
+    step = max(1, min(64, -(-nq // (4 * n_jobs))))
+    tasks = [(i, query[i:i + step]) for i in range(0, nq, step)]
+    if pooled:
+        with _pool_init(n_jobs, state) as pool:
+            it = pool.imap_unordered(_knn_chunk, tasks)
+            for i0, res in (_progress(it, total=len(tasks), desc="kNN EMD") if progress else it):
+                for n, (ii, dd, s) in enumerate(res):
+                    idx_out[i0 + n], d_out[i0 + n] = ii, dd
                     solves += s
-    finally:
-        _STATE.clear()
+    else:
+        for i0, queries in (_progress(tasks, desc="kNN EMD") if progress else tasks):
+            for n, q in enumerate(queries):
+                ii, dd, s = _knn_one(q, state)
+                idx_out[i0 + n], d_out[i0 + n] = ii, dd
+                solves += s
     if return_stats:
         return idx_out, d_out, {"solves": int(solves), "brute_force_solves": int(nq * len(train))}
     return idx_out, d_out
+
+
+def _pool_init(n_jobs, state=None, init=None):
+    """A process pool that is safe to start from a multi-threaded parent (torch, OpenMP, numba threads): workers
+    come from a clean fork server, not from a fork of this process; ``state`` is sent once to each worker."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("forkserver")
+    if state is None:
+        return ctx.Pool(n_jobs)
+    return ctx.Pool(n_jobs, initializer=init or _knn_init, initargs=(state,))
 
 
 @cached

@@ -43,20 +43,15 @@ def reference_grid(n_ref: int = 225, R: float = 0.8) -> np.ndarray:
     return np.stack([yy.ravel(), pp.ravel()], axis=1)
 
 
-_STATE: dict = {}
-
-
-def _embed_range(bounds):
+def _embed_chunk(task):
     import wasserstein
 
-    i0, i1 = bounds
-    ref = _STATE["ref"]
-    events = _STATE["events"]
+    i0, ref, events = task
     n_ref = len(ref)
     w_ref = np.full(n_ref, 1.0 / n_ref)
     solver = wasserstein.EMD(R=1.0, beta=2.0, norm=False)
-    out = np.empty((i1 - i0, 2 * n_ref))
-    for n, e in enumerate(events[i0:i1]):
+    out = np.empty((len(events), 2 * n_ref))
+    for n, e in enumerate(events):
         solver(w_ref, ref, e[:, 0], e[:, 1:])
         if solver.status() != 0:
             raise RuntimeError(f"LOT: optimal transport failed for jet index {i0 + n} (status {solver.status()})")
@@ -68,7 +63,11 @@ def _embed_range(bounds):
 
 
 def lot_embedding(jets, n_ref: int = 225, R: float = 0.8, *, n_jobs: int | None = None) -> np.ndarray:
-    """LOT embedding ``(N, 2 n_ref)`` of (N, M, 3) (pT, y, phi) jets (centred and pT-normalised first)."""
+    """LOT embedding ``(N, 2 n_ref)`` of (N, M, 3) (pT, y, phi) jets (centred and pT-normalised first).
+
+    ``n_jobs`` worker processes (default: all cores; one process below 256 jets)."""
+    from .emd import _pool_init
+
     ref = reference_grid(n_ref, R)
     events = prepare_jets(jets)
     N = len(events)
@@ -76,22 +75,16 @@ def lot_embedding(jets, n_ref: int = 225, R: float = 0.8, *, n_jobs: int | None 
     if N == 0:
         return out
     n_jobs = n_cores() if n_jobs is None else int(n_jobs)
-    step = max(1, min(2048, -(-N // (4 * n_jobs))))
-    ranges = [(i, min(N, i + step)) for i in range(0, N, step)]
-    _STATE.update(ref=ref, events=events)
-    try:
-        if n_jobs > 1 and len(ranges) > 1:
-            import multiprocessing as mp
-
-            with mp.get_context("fork").Pool(n_jobs) as pool:
-                for i0, block in pool.imap_unordered(_embed_range, ranges):
-                    out[i0:i0 + len(block)] = block
-        else:
-            for r in ranges:
-                i0, block = _embed_range(r)
+    step = max(1, min(1024, -(-N // (4 * n_jobs))))
+    tasks = [(i, ref, events[i:i + step]) for i in range(0, N, step)]
+    if n_jobs > 1 and N >= 256:
+        with _pool_init(n_jobs) as pool:
+            for i0, block in pool.imap_unordered(_embed_chunk, tasks):
                 out[i0:i0 + len(block)] = block
-    finally:
-        _STATE.clear()
+    else:
+        for t in tasks:
+            i0, block = _embed_chunk(t)
+            out[i0:i0 + len(block)] = block
     return out
 
 
