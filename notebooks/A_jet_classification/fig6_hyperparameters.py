@@ -59,6 +59,7 @@ pts = [{**p, "R": float(R), "emd_set": "small", "emd_energy": True}
 for n in n_ref_values:
     extra = {} if n == cfg["lot_n_ref"] else {"n_ref": int(n)}
     pts += [{**p, **extra} for p in build_grid(["knn_lot"], T_lot, repeats=reps)]
+pts = paper_a.drop_redundant_repeats(pts, cfg)
 table = paper_a.run_points(P, pts, seed=seed, scheduler=scheduler, n_workers=n_workers or None)
 table["R"] = table["R"] if "R" in table else np.nan
 table["n_ref"] = (table["n_ref"] if "n_ref" in table else np.nan)

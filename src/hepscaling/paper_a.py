@@ -243,7 +243,7 @@ def lr_nefp_points(preset_name: str, n_features: list[int], T_values: list | Non
         reps = cfg["repeats"] if repeats is None else {"lr": (int(repeats), float("inf"))}
         for p in build_grid(["lr_efp"], Ts, repeats=reps, T_ranges={"lr_efp": (cfg["lr_T_min"], float("inf"))}):
             pts.append({**p, **extra})
-    return pts
+    return drop_redundant_repeats(pts, cfg)
 
 
 def main_points(preset_name: str, classifiers=CLASSIFIERS) -> list[dict]:
@@ -254,7 +254,21 @@ def main_points(preset_name: str, classifiers=CLASSIFIERS) -> list[dict]:
         Ts = cfg["T_values_emd"] if c == "knn_emd" else cfg["T_values"]
         Ts = [T for T in Ts if T <= (cfg["emd"]["n_pool"] if c == "knn_emd" else cfg["n_train"])]
         pts += build_grid([c], Ts, repeats=cfg["repeats"], T_ranges={"lr_efp": (cfg["lr_T_min"], float("inf"))})
-    return pts
+    return drop_redundant_repeats(pts, cfg)
+
+
+def pool_size(cfg: dict, point: dict) -> int:
+    """Size of the training pool a point draws its T jets from."""
+    if point["classifier"] == "knn_emd":
+        return int((cfg["emd_small"] if point.get("emd_set") == "small" else cfg["emd"])["n_pool"])
+    return int(cfg["n_train"])
+
+
+def drop_redundant_repeats(points: list[dict], cfg: dict) -> list[dict]:
+    """Drop repeats > 0 of deterministic classifiers (kNN, LR) at T = the whole pool: every repeat would draw the
+    same training set and give the same loss (the paper's pool of 1.2M never hits this; the small presets do)."""
+    return [p for p in points if not (p.get("repeat", 0) > 0 and not p["classifier"].startswith("dnn")
+                                      and int(p["T"]) >= pool_size(cfg, p))]
 
 
 def run_main_sweep(preset_name: str, seed: int = 0, scheduler: str = "local", n_workers: int | None = None,

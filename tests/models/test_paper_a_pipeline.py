@@ -71,3 +71,17 @@ def test_sweep_summary_and_slopes(synthetic, tmp_path):
         assert f.params["alpha"] > 0, clf
     la = paper_a.loss_at(s, 410)
     assert set(la) == {"knn_emd", "knn_lot", "lr_efp"}
+
+
+def test_grid_follows_the_paper_and_drops_identical_repeats():
+    cfg = paper_a.preset("quick")
+    pts = paper_a.main_points("quick")
+    by = {}
+    for p in pts:
+        by.setdefault((p["classifier"], p["T"]), []).append(p["repeat"])
+    assert min(T for c, T in by if c == "lr_efp") >= 400                      # LR only for T >= 400
+    assert max(T for c, T in by if c == "knn_emd") <= cfg["emd"]["n_pool"]    # EMD from its own pool
+    assert len(by[("knn_lot", 5000)]) == 3 and len(by[("knn_lot", 10000)]) == 1
+    assert len(by[("dnn_efp", 200)]) == 3 and len(by[("dnn_efp", 500)]) == 1
+    assert len(by[("lr_efp", cfg["n_train"])]) == 1                          # T = whole pool: one draw only
+    assert len(by[("lr_efp", 10000)]) == 3
