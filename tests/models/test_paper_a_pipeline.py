@@ -34,6 +34,7 @@ def synthetic_features(args):
 @pytest.fixture
 def synthetic(monkeypatch):
     monkeypatch.setattr(paper_a, "_features_memo", synthetic_features)
+    monkeypatch.setattr(paper_a, "efp_degree_order", lambda dmax: np.arange(6))   # 6 synthetic "EFPs"
     dcfg = paper_a.data_config(paper_a.preset("tiny"), 0)
     dcfg["dnn_max_epochs"], dcfg["dnn_patience"] = 15, 3
     return dcfg
