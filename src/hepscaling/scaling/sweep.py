@@ -399,8 +399,9 @@ def get_client(scheduler: Any = "local", n_workers: int | None = None, threads_p
                          f"distributed.Client; got {scheduler!r}")
     s = str(scheduler)
     if s == "local":
+        import logging
         cluster = LocalCluster(n_workers=n_workers or os.cpu_count() or 1, threads_per_worker=threads_per_worker,
-                               processes=True, dashboard_address=None)
+                               processes=True, dashboard_address=None, silence_logs=logging.ERROR)
         client = Client(cluster)
         return client, lambda: (client.close(), cluster.close())
     if s.endswith((".yaml", ".yml")):
