@@ -116,7 +116,7 @@ def run_efp(n_jets: int = 64, dmax: int = 6, seed: int = 0) -> dict:
 
 
 # ----------------------------------------------------------------------------------------------------------- EMD
-def run_emd_knn(n_train: int = 4000, n_query: int = 32, k: int = 50, R: float = 0.8, seed: int = 0) -> dict:
+def run_emd_knn(n_train: int = 4000, n_query: int = 64, k: int = 50, R: float = 0.8, seed: int = 0) -> dict:
     from .emd import knn_emd, n_cores, pairwise_emd
 
     jets, _ = real_jets(n_train + n_query, seed=seed)

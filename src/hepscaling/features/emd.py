@@ -203,15 +203,15 @@ def _lb_kernel(parallel: bool = True):
         import numba
 
         @numba.njit(parallel=parallel, cache=True)
-        def lb(qv, qc, tv, tc, offs, beta, out):
-            P = qv.shape[0]
+        def lb(qv, qc, tv, tc, offs, beta, cand, projs, out):
             mq = qv.shape[1]
-            T = offs.shape[0] - 1
-            for t in numba.prange(T):
+            for n in numba.prange(cand.shape[0]):
+                t = cand[n]
                 o0 = offs[t]
                 mt = offs[t + 1] - o0
                 best = 0.0
-                for p in range(P):
+                for pp in range(projs.shape[0]):
+                    p = projs[pp]
                     i = 0
                     j = 0
                     prev = 0.0
@@ -234,17 +234,24 @@ def _lb_kernel(parallel: bool = True):
                             j += 1
                     if cost > best:
                         best = cost
-                out[t] = best
+                out[n] = best
             return out
 
         _LB_FN[parallel] = lb
     return _LB_FN[parallel]
 
 
-def _lower_bounds(q_ev, index: _BoundIndex, R, beta, parallel=True):
-    qv, qc = _projections(q_ev)
-    out = np.empty(len(index.offsets) - 1)
-    _lb_kernel(parallel)(qv, qc, index.vals, index.cw, index.offsets, float(beta), out)
+def _lower_bounds(q_ev, index: _BoundIndex, R, beta, parallel=True, cand=None, projs=None, qproj=None):
+    """Bounds of one prepared query against the training jets ``cand`` (default: all), using the 1-D maps
+    ``projs`` (default: all)."""
+    qv, qc = _projections(q_ev) if qproj is None else qproj
+    if cand is None:
+        cand = np.arange(len(index.offsets) - 1, dtype=np.int64)
+    if projs is None:
+        projs = np.arange(qv.shape[0], dtype=np.int64)
+    out = np.empty(len(cand))
+    _lb_kernel(parallel)(qv, qc, index.vals, index.cw, index.offsets, float(beta), np.asarray(cand, np.int64),
+                         np.asarray(projs, np.int64), out)
     # 1-D costs are sums of ~M positive terms: shrink by a relative 1e-9 so rounding can never make a bound exceed
     # the exact EMD (the solver's own relative accuracy is ~1e-12).
     return out * (1.0 - 1e-9) / R ** beta
@@ -269,6 +276,9 @@ def _knn_init(state):
 
 
 def _knn_one(q, st):
+    """Exact kNN of one prepared query: candidates in increasing lower bound, solved exactly until the bound of the
+    next candidate exceeds the current k-th distance.  (Visiting in the order of a cheaper partial bound and
+    computing the full bound lazily was tried: more visits and call overhead made it slower.)"""
     import wasserstein
 
     k, R, beta = st["k"], st["R"], st["beta"]
@@ -278,7 +288,7 @@ def _knn_one(q, st):
     if solver is None:
         solver = st["solver"] = wasserstein.EMD(R=R, beta=beta, norm=False)
     if st["use_bounds"]:
-        lb = _lower_bounds(q, st["index"], R, beta, parallel=st["parallel_lb"])
+        lb = _lower_bounds(q, st["index"], R, beta, parallel=st.get("parallel_lb", False))
         order = np.argsort(lb, kind="stable")
     else:
         lb = np.zeros(T)
@@ -334,7 +344,7 @@ def knn_emd(train_jets, query_jets, k: int, R: float = 0.8, beta: float = 1.0, *
     use_bounds = beta >= 1.0
     nq = len(query)
     n_jobs = n_cores() if n_jobs is None else int(n_jobs)
-    pooled = n_jobs > 1 and nq >= 32
+    pooled = n_jobs > 1 and nq >= 32 and can_use_processes()
     state = dict(train=train, k=k, R=float(R), beta=float(beta), use_bounds=use_bounds,
                  index=_BoundIndex(train) if use_bounds else None, parallel_lb=not pooled)
     idx_out = np.empty((nq, k), dtype=np.int64)
@@ -343,12 +353,11 @@ def knn_emd(train_jets, query_jets, k: int, R: float = 0.8, beta: float = 1.0, *
     step = max(1, min(64, -(-nq // (4 * n_jobs))))
     tasks = [(i, query[i:i + step]) for i in range(0, nq, step)]
     if pooled:
-        with _pool_init(n_jobs, state) as pool:
-            it = pool.imap_unordered(_knn_chunk, tasks)
-            for i0, res in (_progress(it, total=len(tasks), desc="kNN EMD") if progress else it):
-                for n, (ii, dd, s) in enumerate(res):
-                    idx_out[i0 + n], d_out[i0 + n] = ii, dd
-                    solves += s
+        it = map_in_processes(_knn_chunk, tasks, n_jobs, state)
+        for i0, res in (_progress(it, total=len(tasks), desc="kNN EMD") if progress else it):
+            for n, (ii, dd, s) in enumerate(res):
+                idx_out[i0 + n], d_out[i0 + n] = ii, dd
+                solves += s
     else:
         for i0, queries in (_progress(tasks, desc="kNN EMD") if progress else tasks):
             for n, q in enumerate(queries):
@@ -364,11 +373,46 @@ def _pool_init(n_jobs, state=None, init=None):
     """A process pool that is safe to start from a multi-threaded parent (torch, OpenMP, numba threads): workers
     come from a clean fork server, not from a fork of this process; ``state`` is sent once to each worker."""
     import multiprocessing as mp
+    import sys
+    import types
 
     ctx = mp.get_context("forkserver")
-    if state is None:
-        return ctx.Pool(n_jobs)
-    return ctx.Pool(n_jobs, initializer=init or _knn_init, initargs=(state,))
+    # The workers only run functions of this package; hide the caller's __main__ while they start so that a script
+    # without an `if __name__ == "__main__":` guard is not re-executed in every worker.
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        if state is None:
+            return ctx.Pool(n_jobs)
+        return ctx.Pool(n_jobs, initializer=init or _knn_init, initargs=(state,))
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
+def can_use_processes() -> bool:
+    """False inside daemonic processes (e.g. Dask/multiprocessing workers), which may not start children."""
+    import multiprocessing as mp
+
+    return not mp.current_process().daemon
+
+
+def map_in_processes(fn, tasks, n_jobs, state=None, init=None):
+    """``imap_unordered(fn, tasks)`` over ``n_jobs`` fork-server workers; runs in this process (with a warning)
+    if the pool cannot start."""
+    import warnings
+
+    try:
+        pool = _pool_init(n_jobs, state, init)
+    except (OSError, RuntimeError, EOFError) as err:  # pragma: no cover - depends on the caller's script
+        warnings.warn(f"hepscaling.features: worker processes could not start ({err!r}); running in one process.")
+        if state is not None:
+            (init or _knn_init)(state)
+        for t in tasks:
+            yield fn(t)
+        return
+    with pool:
+        yield from pool.imap_unordered(fn, tasks)
 
 
 @cached
