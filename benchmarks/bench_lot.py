@@ -1,6 +1,6 @@
 """LOT embedding: hepscaling vs a plain per-jet POT loop on the same real jets.
 
-    python benchmarks/bench_lot.py [--n-jets 400] [--n-ref 225]
+    python benchmarks/bench_lot.py [--n-jets 3000] [--n-ref 225]
 
 Prints jets/s for both and their ratio; writes data/benchmarks/lot.json.
 """
@@ -11,7 +11,7 @@ from hepscaling.features.benchmarks import run_lot, save_result
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--n-jets", type=int, default=400)
+    p.add_argument("--n-jets", type=int, default=3000)
     p.add_argument("--n-ref", type=int, default=225)
     a = p.parse_args()
     r = run_lot(a.n_jets, a.n_ref)

@@ -50,9 +50,12 @@ def test_bad_input(real_jets):
         lot_embedding(jets)
 
 
-def test_worker_processes_give_the_same_embedding(real_jets):
+def test_worker_processes_give_the_same_embedding(real_jets, monkeypatch):
     import torch  # a multi-threaded parent (torch/OpenMP pools started) must not hang the worker pool
 
+    from hepscaling.features import lot
+
+    monkeypatch.setattr(lot, "_MIN_JETS_FOR_PROCESSES", 100)
     torch.ones(100, 100) @ torch.ones(100, 100)
     jets = np.tile(real_jets[0][:20], (13, 1, 1))  # 260 jets: the pooled path
     a = lot_embedding(jets, n_ref=16, n_jobs=2)

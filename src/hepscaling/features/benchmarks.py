@@ -136,7 +136,7 @@ def run_emd_knn(n_train: int = 4000, n_query: int = 64, k: int = 50, R: float = 
 
 
 # ----------------------------------------------------------------------------------------------------------- LOT
-def run_lot(n_jets: int = 400, n_ref: int = 225, seed: int = 0) -> dict:
+def run_lot(n_jets: int = 3000, n_ref: int = 225, seed: int = 0) -> dict:
     from .emd import n_cores
     from .lot import lot_embedding, lot_embedding_pot
 

@@ -62,10 +62,14 @@ def _embed_chunk(task):
     return i0, out
 
 
+_MIN_JETS_FOR_PROCESSES = 2048
+
+
 def lot_embedding(jets, n_ref: int = 225, R: float = 0.8, *, n_jobs: int | None = None) -> np.ndarray:
     """LOT embedding ``(N, 2 n_ref)`` of (N, M, 3) (pT, y, phi) jets (centred and pT-normalised first).
 
-    ``n_jobs`` worker processes (default: all cores; one process below 256 jets)."""
+    ``n_jobs`` worker processes (default: all cores; one process below 2048 jets, where starting the workers and
+    shipping the jets costs more than it saves)."""
     from .emd import can_use_processes, map_in_processes
 
     ref = reference_grid(n_ref, R)
@@ -77,7 +81,7 @@ def lot_embedding(jets, n_ref: int = 225, R: float = 0.8, *, n_jobs: int | None 
     n_jobs = n_cores() if n_jobs is None else int(n_jobs)
     step = max(1, min(1024, -(-N // (4 * n_jobs))))
     tasks = [(i, ref, events[i:i + step]) for i in range(0, N, step)]
-    if n_jobs > 1 and N >= 256 and can_use_processes():
+    if n_jobs > 1 and N >= _MIN_JETS_FOR_PROCESSES and can_use_processes():
         for i0, block in map_in_processes(_embed_chunk, tasks, n_jobs):
             out[i0:i0 + len(block)] = block
     else:
