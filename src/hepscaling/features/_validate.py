@@ -1,7 +1,17 @@
 """Input checks shared by the feature modules: one clear error naming the jet at fault."""
 from __future__ import annotations
 
+import os
+
 import numpy as np
+
+
+def n_cores() -> int:
+    """CPU cores available to this process."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover
+        return os.cpu_count() or 1
 
 
 class JetInputError(ValueError):

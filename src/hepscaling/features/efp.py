@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..cache import cached
-from ._validate import check_jets, multiplicities
+from ._validate import check_jets, multiplicities, n_cores
 
 __all__ = ["compute_efps", "efp_graphs", "efps_for", "EFPGraph", "n_efps"]
 
@@ -334,7 +334,6 @@ def _plan(dmax: int):
 
 
 # ------------------------------------------------------------------------------------------------------- execution
-_LETTERS = "ijk"
 
 
 def _run_program(prog, columns, z, theta, max_m, needs_cond, cond_chunk):
@@ -574,8 +573,6 @@ def compute_efps(jets, dmax: int = 6, beta: float = 1.0, normed: bool = True, *,
         # a busy machine), and the batches spread over the cores with threads (torch and the K4 kernel release the
         # GIL).
         from concurrent.futures import ThreadPoolExecutor
-
-        from .emd import n_cores
 
         workers = n_cores() if n_jobs is None else max(1, int(n_jobs))
         prev = torch.get_num_threads()

@@ -37,26 +37,15 @@ solving every pair.)
 """
 from __future__ import annotations
 
-import math
-import os
-
 import numpy as np
 
 from ..cache import cached
-from ._validate import JetInputError, check_jets
+from ._validate import check_jets, n_cores
 
 __all__ = ["prepare_jets", "emd", "emd_flow", "pairwise_emd", "knn_emd", "emd_lower_bounds", "pairwise_emd_for",
            "knn_emd_for", "n_cores"]
 
 N_DIRECTIONS = 8
-
-
-def n_cores() -> int:
-    """CPU cores available to this process."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover
-        return os.cpu_count() or 1
 
 
 # --------------------------------------------------------------------------------------------------- preparation
