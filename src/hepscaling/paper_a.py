@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .cache import code_version
+from .cache import code_version, read_entry
 from .models.knn import DEFAULT_K_GRID, knn_on_distances, knn_on_features
 from .models.logistic import logistic_on_features
 from .models.losses import DEFAULT_EPS
@@ -117,14 +117,26 @@ def _feature_args(dcfg: dict, kind: str, point: dict | None = None) -> tuple:
 
 
 def get_features(dcfg: dict, kind: str, point: dict | None = None) -> dict:
-    """The features for a point (memoised per process: a Dask worker reads them from the cache once)."""
-    return _features_memo(_feature_args(dcfg, kind, point))
+    """The features for a point (memoised per process: a Dask worker reads them from the cache once).
+
+    ``dcfg["feature_files"]`` (set by :func:`prepare` in the process that computed them) maps the feature arguments
+    to their cache files, so workers read exactly what the parent computed, without recomputing the cache key."""
+    args = _feature_args(dcfg, kind, point)
+    return _features_memo(args, (dcfg.get("feature_files") or {}).get(_args_key(args)))
 
 
-def _features_memo(args: tuple) -> dict:
-    key = ("features", json.dumps(args, sort_keys=True, default=str))
+def _args_key(args: tuple) -> str:
+    return json.dumps(args, sort_keys=True, default=str)
+
+
+def _features_memo(args: tuple, path: str | None = None) -> dict:
+    key = ("features", _args_key(args))
     if key not in _MEMO:
-        _MEMO[key] = features(*args)
+        value = None
+        if path:
+            ok, value = read_entry(Path(path))
+            value = value if ok else None
+        _MEMO[key] = value if value is not None else features(*args)
     return _MEMO[key]
 
 
@@ -212,8 +224,13 @@ def prepare(preset_name: str, seed: int = 0, kinds=("efp", "lot", "emd"), points
     for p in points or [{"classifier": c} for c in CLASSIFIERS if FEATURE_OF[c] in kinds]:
         args = _feature_args(dcfg, FEATURE_OF[p["classifier"]], p)
         needed[json.dumps(args, sort_keys=True, default=str)] = args
+    files = {}
     for key in sorted(needed):
         _features_memo(needed[key])
+        path = features.cache_path(*needed[key])
+        if path is not None and path.exists():
+            files[key] = str(path)
+    dcfg["feature_files"] = files
     return dcfg
 
 

@@ -17,7 +17,7 @@ def _blobs(n, d, seed):
     return X, y
 
 
-def synthetic_features(args):
+def synthetic_features(args, path=None):
     kind = args[0]
     Xtr, ytr = _blobs(600, 6, 1)
     Xv, yv = _blobs(300, 6, 2)
