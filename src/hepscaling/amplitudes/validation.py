@@ -5,6 +5,9 @@
 * :func:`permutation_residual` -- |M|^2 symmetric under permutations of identical final-state gluons;
 * :func:`unitarity_scan` -- s^(n_f - 2) |M|^2 at growing sqrt(s) (widths off) stays bounded for W Z and W W Z: the
   gauge cancellations between diagrams hold (a wrong triple/quartic coupling makes it grow like s^2);
+* :func:`soft_limit_ratio` -- a soft gluon factorises with the colour-correlated eikonal factor;
+* :func:`collinear_limit_ratio` -- two final-state gluons becoming collinear factorise with the g -> g g splitting
+  function (2 g_s^2 / s_ij) P_gg(z), once averaged over the splitting's azimuth (:func:`collinear_split`);
 * closed forms: :func:`gg_gg_closed_form`, :func:`zg_closed_form`, :func:`five_gluon_parke_taylor`;
 * :func:`tth_trace_reference` -- an independent u u~ > t t~ h evaluation by the trace technique (Dirac
   representation, explicit gamma matrices, completeness relations; no helicity spinors).
@@ -230,4 +233,96 @@ def soft_limit_ratio(process: str, eps: float, n: int = 4, sqrt_s: float = 1000.
     sym = big.symmetry_factor / proc.symmetry_factor
     num = np.asarray(matrix_element(big, mom, sm))
     den = np.asarray(matrix_element(proc, p, sm)) * (sm.gs**2 * S.numpy() * sym)
+    return num / den
+
+
+# ------------------------------------------------------------------------------------------------ collinear limit
+def _boost(v: torch.Tensor, beta: torch.Tensor) -> torch.Tensor:
+    """Boost four-vectors ``v`` (N, 4) by velocity ``beta`` (N, 3) (a particle at rest gets velocity beta)."""
+    b2 = (beta**2).sum(1, keepdim=True)
+    safe = torch.where(b2 > 0, b2, torch.ones_like(b2))
+    gam = 1 / torch.sqrt(1 - b2)
+    bp = (beta * v[:, 1:]).sum(1, keepdim=True)
+    coef = torch.where(b2 > 0, (gam - 1) * bp / safe, torch.zeros_like(b2))
+    return torch.cat((gam * (v[:, :1] + bp), v[:, 1:] + (coef + gam * v[:, :1]) * beta), 1)
+
+
+def p_gg(z) -> float:
+    """Unpolarised (azimuth-averaged) g -> g g Altarelli-Parisi kernel, 2 C_A [z/(1-z) + (1-z)/z + z(1-z)]."""
+    return 2 * 3.0 * (z / (1 - z) + (1 - z) / z + z * (1 - z))
+
+
+def collinear_split(p: torch.Tensor, parent: int, kt: float, z: float, phi: float, others: list[int],
+                    sqrt_s: float) -> torch.Tensor:
+    """Split the massless final-state ``parent`` of a CM-frame configuration ``p`` (N, n, 4) into two massless
+    partons i, j with light-cone fractions z, 1-z along the parent and relative transverse momentum ``kt`` at azimuth
+    ``phi`` around the parent direction: s_ij = kt^2 / (z (1-z)).
+
+    Exact kinematics: the pair Q = p_i + p_j (mass^2 = s_ij) keeps the parent's direction in the CM frame; the other
+    final-state particles ``others`` recoil as a rigid system (boosted along the parent axis from their old to
+    their new common velocity), so every momentum moves by O(kt^2) and tends to ``p`` as kt -> 0.
+    Returns (N, n + 1, 4): ``p`` with the parent replaced by p_i and p_j appended as the last leg.
+    """
+    N = p.shape[0]
+    P = p[:, parent]
+    nh = P[:, 1:] / P[:, 1:].norm(dim=1, keepdim=True)
+    m2 = kt**2 / (z * (1 - z))
+    R = p[:, others].sum(1)
+    MR2 = torch.clamp(R[:, 0] ** 2 - (R[:, 1:] ** 2).sum(-1), min=0.0)
+    s = sqrt_s**2
+    lam = (s - m2 - MR2) ** 2 - 4 * m2 * MR2
+    q = torch.sqrt(lam) / (2 * sqrt_s)
+    EQ = torch.sqrt(q**2 + m2)
+    Rnew = torch.cat(((sqrt_s - EQ)[:, None], -q[:, None] * nh), 1)
+    out = p.clone()
+    if len(others) == 1:  # a single recoiler (possibly massless) is R itself
+        out[:, others[0]] = Rnew
+    else:
+        for o in others:  # old R rest frame -> new R velocity
+            rest = _boost(p[:, o], -R[:, 1:] / R[:, :1])
+            out[:, o] = _boost(rest, Rnew[:, 1:] / Rnew[:, :1])
+    A = (EQ + q) / 2
+    Pl = torch.cat((A[:, None], A[:, None] * nh), 1)               # light-like, along the parent
+    nl = torch.cat((torch.ones(N, 1, dtype=p.dtype), -nh), 1)      # light-like reference, opposite
+    ref = torch.zeros_like(nh)
+    ref[:, 0] = 1.0
+    ref = torch.where((nh[:, :1].abs() > 0.9), torch.tensor([0.0, 1.0, 0.0], dtype=p.dtype), ref)
+    e1 = torch.linalg.cross(nh, ref)
+    e1 = e1 / e1.norm(dim=1, keepdim=True)
+    e2 = torch.linalg.cross(nh, e1)
+    kperp = torch.cat((torch.zeros(N, 1, dtype=p.dtype), kt * (math.cos(phi) * e1 + math.sin(phi) * e2)), 1)
+    pi = z * Pl + kperp + (kt**2 / (4 * A * z))[:, None] * nl
+    pj = (1 - z) * Pl - kperp + (kt**2 / (4 * A * (1 - z)))[:, None] * nl
+    out[:, parent] = pi
+    return torch.cat((out, pj[:, None]), 1)
+
+
+def collinear_limit_ratio(process: str, kt: float, z: float = 0.3, n: int = 4, sqrt_s: float = 1000.0,
+                          seed: int = 6, phis=(0.0, math.pi / 2), kernel=None,
+                          sm: SMParameters = DEFAULT) -> np.ndarray:
+    """Collinear g -> g g factorisation: <|M|^2(process + g)>_phi / [(2 g_s^2 / s_ij) P_gg(z) |M|^2(process)].
+
+    ``process`` has a final-state gluon (its last leg is taken as the parent).  The parent is split by
+    :func:`collinear_split` into two gluons with momentum fractions z, 1-z and relative transverse momentum ``kt``
+    (GeV); the ratio tends to 1 as kt -> 0 at fixed z.  g -> g g has azimuthal (spin) correlations: the splitting
+    amplitude squared carries a cos 2(phi - phi_0) term, which averaging |M|^2 over ``phis`` = (phi, phi + pi/2)
+    removes exactly; a single azimuth does not converge to 1.  ``kernel`` (default :func:`p_gg`) can be replaced
+    to show that the check is sensitive to the splitting function's normalisation.  Identical-particle factors
+    are included (ratio of the two processes' 1/prod n_i!).
+    """
+    proc = get_process(process)
+    big = get_process(process + " g")
+    parent = len(proc.particles) - 1
+    if proc.particles[parent] != "g":
+        raise ValueError(f"collinear_limit_ratio: the last leg of {process!r} must be a final-state gluon")
+    kernel = kernel or p_gg
+    p, _ = phase_space(proc, n, sqrt_s, seed=seed, sm=sm)
+    others = [i for i in range(2, len(proc.particles)) if i != parent]
+    num = 0.0
+    for phi in phis:
+        q = collinear_split(p, parent, kt, z, phi, others, sqrt_s)
+        num = num + np.asarray(matrix_element(big, q, sm)) / len(phis)
+    sij = kt**2 / (z * (1 - z))
+    sym = big.symmetry_factor / proc.symmetry_factor
+    den = np.asarray(matrix_element(proc, p, sm)) * 2 * sm.gs**2 / sij * kernel(z) * sym
     return num / den
