@@ -839,6 +839,8 @@ def compare_to_reference(nb_id: str, results: dict, reference: dict) -> list[str
         if name not in results:
             bad.append(f"{nb_id}: {name!r} has a reference value but the notebook no longer records it")
             continue
+        if entry.get("compare") is False:
+            continue              # machine-dependent (e.g. a throughput): recorded and bound-checked, not compared
         got, want = results[name].get("value"), entry.get("value")
         if isinstance(want, (bool, str)) or isinstance(got, (bool, str)) or want is None or got is None:
             if got != want:
@@ -867,7 +869,8 @@ def update_references(profile: str = "tiny", only: list[str] | None = None, log=
         new = {k: v for k, v in old.items() if k.startswith("_")}
         new.setdefault("_about", f"Recorded numbers of every notebook run with profile {profile!r}; regenerate with "
                                  "`python -m hepscaling references --update`. Per-entry rtol/atol override the "
-                                 f"defaults rtol={DEFAULT_RTOL}, atol={DEFAULT_ATOL}.")
+                                 f"defaults rtol={DEFAULT_RTOL}, atol={DEFAULT_ATOL}; \"compare\": false marks a "
+                                 "machine-dependent number (e.g. a throughput) that is not compared.")
         kept = {k: v for k, v in old.items() if not k.startswith("_")}
         if only:
             new.update(kept)
@@ -881,7 +884,7 @@ def update_references(profile: str = "tiny", only: list[str] | None = None, log=
             for name, rec in sorted(res.items()):
                 e = {"value": rec.get("value")}
                 prev = old.get(nb.id, {}).get(name, {})
-                for tol in ("rtol", "atol"):
+                for tol in ("rtol", "atol", "compare"):
                     if tol in prev:
                         e[tol] = prev[tol]
                 entry[name] = e
