@@ -31,9 +31,18 @@
 # permutation-symmetric gluon-initiated family — is taken here by the pure-gluon family g g → g g, g g g, g g g g
 # (n_f = 2, 3, 4, like γγ g and γγ g g plus one), which has the same symmetry pattern and is exact at tree level.
 #
-# The intrinsic dimension of a 2 → n_f process at fixed √s is d = 3 n_f − 4 (paper B, Sec. 2): 3 n_f momentum
-# components, minus 4 for momentum conservation, and the overall azimuthal rotation is the remaining redundancy
-# that makes the count 3 n_f − 4 rather than 3 n_f − 3 once the mass shells are imposed.
+# **Degrees of freedom.** Paper B (Sec. 2) takes the intrinsic dimension of a 2 → n_f process to be d = 3 n_f − 4,
+# "the number of degrees of freedom of the interaction amplitude", without spelling out the count. Precisely:
+# the n_f final-state momenta on their mass shells have 3 n_f components; for a given initial state (here both
+# partons along ±z at fixed √s) momentum conservation removes 4, so the phase space — the manifold of momenta our
+# datasets fill, i.e. a surrogate's input — has dimension 3 n_f − 4. The same number is the count of independent
+# Lorentz invariants of a 2 → n_f process with fixed masses when √s is *not* fixed (3n − 10 for n = n_f + 2 ≥ 4
+# external particles; s and t for 2 → 2). At fixed √s with unpolarised beams on the z axis, a rotation of the whole
+# event about the beam axis is a further exact symmetry of |M|², so the function the surrogate has to learn
+# depends on only 3 n_f − 5 variables (for 2 → 2 the scattering angle alone; for t t̄ H four invariants rather than
+# the five paper B quotes — right if √s varies across its data set, which the paper does not state). We list
+# d = 3 n_f − 4 as paper B does; a fit of the scaling exponent or a twoNN estimate on our fixed-√s data may come out
+# one lower for a network fed Lorentz invariants, which already remove the azimuth.
 
 # %% tags=["parameters"]
 profile = "quick"

@@ -5,7 +5,8 @@ divided by the identical-particle factor prod n_i!, with fixed alpha_s = 0.118 a
 default ``sm`` model (:mod:`model`).  Momenta are ``(N, n, 4)`` as (E, px, py, pz) in GeV, the two incoming partons
 first (along +z and -z for generated data; any Lorentz frame is accepted).
 
-Intrinsic dimension of a 2 -> n_f process at fixed sqrt(s): d = 3 n_f - 4.
+Intrinsic dimension (paper B) of a 2 -> n_f process: d = 3 n_f - 4, the phase-space dimension at fixed sqrt(s)
+(see :attr:`Process.dof`).
 """
 from __future__ import annotations
 
@@ -41,7 +42,9 @@ class Process:
 
     @property
     def dof(self) -> int:
-        """Intrinsic dimension d = 3 n_f - 4 (fixed sqrt(s), azimuthal symmetry removed)."""
+        """Paper B's intrinsic dimension d = 3 n_f - 4: the dimension of the phase space at fixed sqrt(s) with the
+        beams fixed along z (3 n_f on-shell components minus 4 for momentum conservation).  At fixed sqrt(s) the
+        rotation about the beam axis is a further symmetry, so |M|^2 itself depends on 3 n_f - 5 variables."""
         return 3 * self.n_final - 4
 
     def masses(self, sm: SMParameters = DEFAULT) -> tuple[float, ...]:
