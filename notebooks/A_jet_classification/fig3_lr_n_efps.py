@@ -81,12 +81,13 @@ s = summary[summary["T"] == T_right].sort_values("n_features")
 axr.errorbar(s["n_features"], s["loss"], yerr=s["loss_sem"], color=plotting.color("lr_efp"), marker="o", ms=4)
 for d, n in bounds.items():
     axr.axvline(n + 0.5, color="0.6", ls=":", lw=1)
-    axr.text(n * 0.9, axr.get_ylim()[1], f"d≤{d}", fontsize=8, color="0.4", ha="right", va="top", rotation=90)
+    axr.text(n * 0.92, 0.97, f"d≤{d}", fontsize=8, color="0.4", ha="right", va="top", rotation=90,
+             transform=axr.get_xaxis_transform())
 axr.set_xscale("log")
 axr.set_yscale("log")
 axr.set_xlabel("number of EFPs $n$ (degree order)")
 axr.set_ylabel("test loss")
-axr.set_title(f"T = {T_right:g} (paper: 1.2·10⁶)", fontsize=12)
+axr.set_title(f"T = {T_right:g} (paper: $1.2\\times 10^6$)", fontsize=12)
 plotting.savefig(fig, "fig3_lr_n_efps")
 
 # %%

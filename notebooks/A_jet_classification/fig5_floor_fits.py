@@ -67,8 +67,11 @@ for clf, f in fits.items():
                       f"C = {f.params['C']:.3f} ± {f.errors['C']:.3f}")
         ax.axhline(f.params["C"], color=plotting.color(clf), ls=":", lw=1)
 cross = None
+T_data_max = float(summary["T"].max())
+# the paper's question: do the extrapolations cross *beyond* the measured range?
+x_cross = (T_data_max, T_extrapolate)
 if all(f is not None for f in fits.values()):
-    cross = crossing(fits["dnn_efp"], fits["dnn_lot"], x_range=(summary["T"].min(), T_extrapolate))
+    cross = crossing(fits["dnn_efp"], fits["dnn_lot"], x_range=x_cross)
     if cross is not None:
         ax.axvline(cross, color="0.4", ls="--", lw=1)
         ax.text(cross * 1.2, ax.get_ylim()[1] * 0.8, f"crossing T ≈ {cross:.2g}", fontsize=10, color="0.3")
@@ -87,16 +90,17 @@ for clf, f in [*fits.items(), ("knn_lot", knn_lot)]:
                  paper_a.fmt(f.params["alpha"], f.errors["alpha"]), paper_a.fmt(f.params["C"], f.errors["C"]),
                  f"{f.x_range[0]:g}–{f.x_range[1]:g}"])
     record(f"floor_alpha_{clf}", f.params["alpha"], lo=0, note="floor-fit slope; the loss must fall with T")
-    record(f"floor_C_{clf}", f.params["C"], hi=float(np.log(2)), note="fitted irreducible loss (below ln 2)")
+    record(f"floor_C_{clf}", f.params["C"], hi=float(np.log(2)),
+           note="fitted irreducible loss (below ln 2; a negative value means no floor is resolved in this T range)")
 display(Markdown(paper_a.markdown_table(["classifier", "α ± 1σ", "C ± 1σ", "T range"], rows)))
 if cross is not None:
-    med, lo, hi, frac = crossing_error(fits["dnn_efp"], fits["dnn_lot"], x_range=(summary["T"].min(), T_extrapolate),
-                                       n_samples=100)
-    record("dnn_crossing_T", cross, note="T where the extrapolated DNN LOT and DNN EFP floor fits cross")
+    med, lo, hi, frac = crossing_error(fits["dnn_efp"], fits["dnn_lot"], x_range=x_cross, n_samples=100)
+    record("dnn_crossing_T", cross, lo=T_data_max,
+           note="T beyond the data where the extrapolated DNN LOT and DNN EFP floor fits cross")
     ctext = (f"the extrapolated curves cross at T ≈ {cross:.3g} (from the fit covariances: "
              f"{'%.2g' % lo if lo else '?'}–{'%.2g' % hi if hi else '?'} (16–84 %), crossing in {frac:.0%} of samples)")
 else:
-    ctext = f"the extrapolated curves do not cross below T = {T_extrapolate:.0e}"
+    ctext = f"the extrapolated curves do not cross between T = {T_data_max:g} and {T_extrapolate:.0e}"
     record("dnn_crossing_T", "none")
 
 # %% [markdown]
@@ -112,7 +116,8 @@ if f_e is not None and f_l is not None:
               f"{'yes' if f_e.params['alpha'] > f_l.params['alpha'] else 'no'} "
               f"({f_e.params['alpha']:.2f} vs {f_l.params['alpha']:.2f})"],
              ["C(DNN EFP) > C(DNN LOT)", "yes",
-              f"{'yes' if f_e.params['C'] > f_l.params['C'] else 'no'} ({f_e.params['C']:.3f} vs {f_l.params['C']:.3f})"],
+              f"{'yes' if f_e.params['C'] > f_l.params['C'] else 'no'} ({f_e.params['C']:.3f} vs {f_l.params['C']:.3f})"
+              + ("; a negative C means no floor is resolved" if min(f_e.params["C"], f_l.params["C"]) < 0 else "")],
              ["DNN LOT overtakes DNN EFP when extrapolated", "possibly (curves cross)", ctext]]
 display(Markdown(paper_a.markdown_table(["quantity", "paper", "ours"], rows)))
 
