@@ -31,6 +31,11 @@
 profile = "quick"
 seed = 0
 preset = ""          # data sizes: "" = same as the profile; see hepscaling.paper_a.PRESETS
+source = ""          # "" = the preset's; "local" (Pythia 8 + FastJet substitute) or "public" (Top Tagging Landscape)
+T_max = 0            # largest training-set size T (0 = the preset's)
+n_train = 0          # jets in the training pool / validation / test sets (0 = the preset's; the profiles set them)
+n_val = 0
+n_test = 0
 scheduler = "local"  # "sync", "local", "tcp://host:port" or a cluster YAML file (hepscaling.scaling.sweep)
 n_workers = 0        # 0: one worker per core
 
@@ -44,7 +49,8 @@ from hepscaling import paper_a, plotting
 from hepscaling.record import record
 
 plotting.style()
-P = preset or profile
+P = paper_a.preset_spec(preset or profile, source=source, T_max=T_max, n_train=n_train, n_val=n_val,
+                         n_test=n_test)
 table = paper_a.run_main_sweep(P, seed=seed, scheduler=scheduler, n_workers=n_workers or None)
 summary = paper_a.summarize(table)
 display(Markdown(paper_a.data_statement(P, seed)))
@@ -55,7 +61,7 @@ paper_a.plot_losses(ax, summary)
 ax.axhline(math.log(2), color="0.6", ls=":", lw=1)
 ax.text(ax.get_xlim()[0] * 1.1, math.log(2) * 0.96, "ln 2 (coin flip)", color="0.5", va="top", fontsize=10)
 ax.legend(ncol=2)
-ax.set_title(f"paper A Fig. 1 ({P} preset)", fontsize=12)
+ax.set_title(f"paper A Fig. 1 ({paper_a.preset_label(P)} preset)", fontsize=12)
 plotting.savefig(fig, "fig1_loss_vs_T")
 
 # %% [markdown]

@@ -27,6 +27,11 @@
 profile = "quick"
 seed = 0
 preset = ""
+source = ""          # "" = the preset's; "local" (Pythia 8 + FastJet substitute) or "public" (Top Tagging Landscape)
+T_max = 0            # largest training-set size T (0 = the preset's)
+n_train = 0          # jets in the training pool / validation / test sets (0 = the preset's; the profiles set them)
+n_val = 0
+n_test = 0
 scheduler = "local"
 n_workers = 0
 T_min = 500
@@ -41,7 +46,8 @@ from hepscaling import paper_a, plotting
 from hepscaling.record import record
 
 plotting.style()
-P = preset or profile
+P = paper_a.preset_spec(preset or profile, source=source, T_max=T_max, n_train=n_train, n_val=n_val,
+                         n_test=n_test)
 summary = paper_a.summarize(paper_a.run_main_sweep(P, seed=seed, scheduler=scheduler, n_workers=n_workers or None))
 display(Markdown(paper_a.data_statement(P, seed)))
 fits = paper_a.fit_slopes(summary, T_min=T_min, dnn_T_max=dnn_T_max)

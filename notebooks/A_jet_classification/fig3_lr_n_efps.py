@@ -26,6 +26,11 @@
 profile = "quick"
 seed = 0
 preset = ""
+source = ""          # "" = the preset's; "local" (Pythia 8 + FastJet substitute) or "public" (Top Tagging Landscape)
+T_max = 0            # largest training-set size T (0 = the preset's)
+n_train = 0          # jets in the training pool / validation / test sets (0 = the preset's; the profiles set them)
+n_val = 0
+n_test = 0
 scheduler = "local"
 n_workers = 0
 n_features_left = [4, 12, 35, 101, 313]
@@ -42,7 +47,8 @@ from hepscaling.record import record
 from hepscaling.scaling.fit import FitError, fit_power_law
 
 plotting.style()
-P = preset or profile
+P = paper_a.preset_spec(preset or profile, source=source, T_max=T_max, n_train=n_train, n_val=n_val,
+                         n_test=n_test)
 cfg = paper_a.preset(P)
 bounds = paper_a.efp_degree_counts(cfg["efp_dmax"])
 T_right = max(T for T in cfg["T_values"] if T <= cfg["n_train"])

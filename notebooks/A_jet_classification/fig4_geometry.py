@@ -32,6 +32,11 @@
 profile = "quick"
 seed = 0
 preset = ""
+source = ""          # "" = the preset's; "local" (Pythia 8 + FastJet substitute) or "public" (Top Tagging Landscape)
+T_max = 0            # largest training-set size T (0 = the preset's)
+n_train = 0          # jets in the training pool / validation / test sets (0 = the preset's; the profiles set them)
+n_val = 0
+n_test = 0
 T_spectrum = 100
 n_rank_fit = [2, 30]   # rank range of the power-law fit of the spectra
 
@@ -45,7 +50,8 @@ from hepscaling.geometry import correlation_dimension, covariance_spectrum
 from hepscaling.record import record
 
 plotting.style()
-P = preset or profile
+P = paper_a.preset_spec(preset or profile, source=source, T_max=T_max, n_train=n_train, n_val=n_val,
+                         n_test=n_test)
 dcfg = paper_a.prepare(P, seed, kinds=("efp", "lot", "emd"))
 display(Markdown(paper_a.data_statement(P, seed)))
 efp = paper_a.get_features(dcfg, "efp")

@@ -25,6 +25,11 @@
 profile = "quick"
 seed = 0
 preset = ""
+source = ""          # "" = the preset's; "local" (Pythia 8 + FastJet substitute) or "public" (Top Tagging Landscape)
+T_max = 0            # largest training-set size T (0 = the preset's)
+n_train = 0          # jets in the training pool / validation / test sets (0 = the preset's; the profiles set them)
+n_val = 0
+n_test = 0
 scheduler = "local"
 n_workers = 0
 T_extrapolate = 100000000.0
@@ -39,7 +44,8 @@ from hepscaling.record import record
 from hepscaling.scaling.fit import FitError, crossing, crossing_error, fit_power_law
 
 plotting.style()
-P = preset or profile
+P = paper_a.preset_spec(preset or profile, source=source, T_max=T_max, n_train=n_train, n_val=n_val,
+                         n_test=n_test)
 summary = paper_a.summarize(paper_a.run_main_sweep(P, seed=seed, scheduler=scheduler, n_workers=n_workers or None))
 display(Markdown(paper_a.data_statement(P, seed)))
 

@@ -31,6 +31,11 @@
 profile = "quick"
 seed = 0
 preset = ""
+source = ""          # "" = the preset's; "local" (Pythia 8 + FastJet substitute) or "public" (Top Tagging Landscape)
+T_max = 0            # largest training-set size T (0 = the preset's)
+n_train = 0          # jets in the training pool / validation / test sets (0 = the preset's; the profiles set them)
+n_val = 0
+n_test = 0
 scheduler = "local"
 n_workers = 0
 R_values = [0.8, 0.4, 0.2]
@@ -48,7 +53,8 @@ from hepscaling.scaling.fit import FitError, fit_power_law
 from hepscaling.scaling.sweep import build_grid
 
 plotting.style()
-P = preset or profile
+P = paper_a.preset_spec(preset or profile, source=source, T_max=T_max, n_train=n_train, n_val=n_val,
+                         n_test=n_test)
 cfg = paper_a.preset(P)
 small = cfg["emd_small"]
 T_emd = [T for T in cfg["T_values"] if T <= small["n_pool"]]
@@ -113,7 +119,7 @@ for lab_, fits, key in (("kNN EMD, R", emd_fits, "R"), ("kNN LOT, M_R", lot_fits
         rows.append([f"{lab_} = {v:g}", paper_a.fmt(f.params["alpha"], f.errors["alpha"]), f"{f.params['A']:.3g}",
                      f"{s['loss'].iloc[-1]:.4f}"])
         # at the tiny size a single repeat on ~100 jets can give any sign; the bound applies from quick upwards
-        record(f"alpha_{key}_{v:g}", f.params["alpha"], lo=None if P == "tiny" else 0,
+        record(f"alpha_{key}_{v:g}", f.params["alpha"], lo=None if paper_a.preset_name(P) == "tiny" else 0,
                note="C = 0 slope (fit for T >= 100)")
 display(Markdown(paper_a.markdown_table(["variant", "α ± 1σ", "A", "loss at largest T"], rows)))
 

@@ -85,11 +85,68 @@ class PaperAError(ValueError):
     pass
 
 
-def preset(name: str) -> dict:
-    """A deep copy of a preset (``tiny``, ``quick``, ``paper``)."""
-    if name not in PRESETS:
-        raise PaperAError(f"paper_a: unknown preset {name!r}; expected one of {sorted(PRESETS)}")
-    return copy.deepcopy(PRESETS[name])
+OVERRIDABLE = ("source", "n_train", "n_val", "n_test", "T_max")
+
+
+def preset_spec(name: str, **overrides) -> str | dict:
+    """What a notebook passes to the functions below: a preset's name, or the name plus overrides of its data source
+    and sizes (``source``, ``n_train``, ``n_val``, ``n_test``, ``T_max``; an empty string or 0 means "the preset's").
+
+    This is how ``python -m hepscaling run A_jet_classification/fig1_loss_vs_T -p T_max 100000 -p source public``
+    reruns a page on other data or sizes without a new preset.
+    """
+    base = preset(name)
+    unknown = sorted(set(overrides) - set(OVERRIDABLE))
+    if unknown:
+        raise PaperAError(f"paper_a: cannot override {unknown}; overridable: {list(OVERRIDABLE)}")
+    over = {k: v for k, v in overrides.items() if v not in (None, "", 0) and (k == "T_max" or base.get(k) != v)}
+    if "T_max" in over and over["T_max"] == max(base["T_values"]) and base["n_train"] >= over["T_max"]:
+        del over["T_max"]
+    return {"base": name, **over} if over else name
+
+
+def preset_name(spec: str | dict) -> str:
+    """The name of the preset a spec starts from."""
+    return spec["base"] if isinstance(spec, dict) else spec
+
+
+def preset_label(spec: str | dict) -> str:
+    """Short text for titles: ``quick`` or ``quick, source=public, T_max=100000``."""
+    if not isinstance(spec, dict):
+        return spec
+    return ", ".join([spec["base"]] + [f"{k}={v}" for k, v in spec.items() if k != "base"])
+
+
+def preset(spec: str | dict) -> dict:
+    """A deep copy of a preset (``tiny``, ``quick``, ``paper``), with the overrides of a :func:`preset_spec` applied.
+
+    ``T_max`` keeps the grid points up to it, continues the grid with the paper's points beyond the preset's largest
+    T, adds T_max itself, and grows the training pool to at least T_max.
+    """
+    if isinstance(spec, dict):
+        spec = dict(spec)
+        cfg = preset(spec.pop("base"))
+        T_max = int(spec.pop("T_max", 0) or 0)
+        for k, v in spec.items():
+            if k not in OVERRIDABLE:
+                raise PaperAError(f"paper_a: cannot override {k!r}; overridable: {list(OVERRIDABLE)}")
+            if k == "source" and v not in ("local", "public"):
+                raise PaperAError(f"paper_a: source must be 'local' or 'public', got {v!r}")
+            if k.startswith("n_") and (not isinstance(v, int) or v <= 0):
+                raise PaperAError(f"paper_a: {k} must be a positive integer, got {v!r}")
+            cfg[k] = v
+        if T_max:
+            if T_max < 2:
+                raise PaperAError(f"paper_a: T_max must be at least 2, got {T_max}")
+            top = max(cfg["T_values"])
+            Ts = {T for T in cfg["T_values"] if T <= T_max}
+            Ts |= {T for T in PRESETS["paper"]["T_values"] if top < T <= T_max}
+            cfg["T_values"] = sorted(Ts | {T_max})
+            cfg["n_train"] = max(cfg["n_train"], T_max)
+        return cfg
+    if spec not in PRESETS:
+        raise PaperAError(f"paper_a: unknown preset {spec!r}; expected one of {sorted(PRESETS)}")
+    return copy.deepcopy(PRESETS[spec])
 
 
 def data_config(cfg: dict, seed: int = 0) -> dict:
@@ -243,7 +300,7 @@ def run_points(preset_name: str, points: list[dict], seed: int = 0, scheduler: s
     return run_sweep(point_task, points, sweep_directory(dcfg), base_seed=seed, scheduler=scheduler,
                      n_workers=n_workers, context={"dcfg": dcfg_full},
                      priority=lambda p: float(p["T"]) * (10.0 if p["classifier"].startswith("dnn") else 1.0),
-                     meta={"paper": "A", "preset": preset_name})
+                     meta={"paper": "A", "preset": preset_label(preset_name)})
 
 
 def lr_nefp_points(preset_name: str, n_features: list[int], T_values: list | None = None,
@@ -334,7 +391,7 @@ def data_statement(preset_name: str, seed: int = 0) -> str:
     cfg = preset(preset_name)
     e = cfg["emd"]
     rep = ", ".join(f"{k.upper()} {n}x for T <= {t:g}" for k, (n, t) in cfg["repeats"].items())
-    return (f"**Data** (preset `{preset_name}`, seed {seed}): {describe_source(cfg['source'])}\n\n"
+    return (f"**Data** (preset `{preset_label(preset_name)}`, seed {seed}): {describe_source(cfg['source'])}\n\n"
             f"Training pool {cfg['n_train']:,} jets, validation {cfg['n_val']:,}, test {cfg['n_test']:,} "
             f"(paper: 1.2M / 1e4 / 4e4). kNN EMD: pool {e['n_pool']:,}, validation {e['n_val']:,}, test "
             f"{e['n_test']:,} (paper: T <= 3.5e4, validation 5e3, test 1e4). LOT reference: {cfg['lot_n_ref']} "
