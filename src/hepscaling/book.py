@@ -23,7 +23,6 @@ import json
 import math
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,7 @@ from pathlib import Path
 import yaml
 
 from . import profiles as _profiles
+from .atomic import write_text
 from .paths import notebooks_dir, repo_root
 
 RUNNER_VERSION = "1"
@@ -569,12 +569,7 @@ def run_one(nb_id: str, overrides: dict, profile: str = _profiles.DEFAULT_PROFIL
 def _write_if_changed(path: Path, text: str) -> bool:
     if path.exists() and path.read_text() == text:
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    write_text(path, text)
     return True
 
 

@@ -24,13 +24,13 @@ import json
 import os
 import pickle
 import sys
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 
+from .atomic import write_bytes
 from .paths import repo_root
 
 _MAGIC = b"HEPSCACHE1\n"
@@ -222,24 +222,10 @@ def read_entry(path: Path) -> tuple[bool, Any]:
 
 def write_entry(path: Path, value: Any) -> None:
     """Atomically write a cache entry (temporary file in the same directory, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     buf = io.BytesIO()
     pickle.dump(value, buf, protocol=4)
     payload = buf.getvalue()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pkl")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(_MAGIC + hash_bytes(payload).encode() + b"\n" + payload)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; entries are meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_bytes(path, _MAGIC + hash_bytes(payload).encode() + b"\n" + payload, fsync=True)
 
 
 def cached(fn: Callable | None = None, *, version: str | int | None = None):

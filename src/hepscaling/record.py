@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 
 from . import provenance
+from .atomic import write_text
 
 _records: dict[str, dict] = {}
 
@@ -63,11 +62,7 @@ def record(name: str, value, lo: float | None = None, hi: float | None = None, n
         if path.exists():
             data = json.loads(path.read_text())
         data[name] = entry
-        text = json.dumps(data, indent=2, sort_keys=True)   # serialise first: a failure leaves no temporary file
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.replace(tmp, path)
+        write_text(path, json.dumps(data, indent=2, sort_keys=True))
     return value
 
 

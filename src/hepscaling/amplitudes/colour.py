@@ -48,7 +48,6 @@ def _string_tensor(k: int) -> np.ndarray:
 
 
 def _gram_from_row(perms: list[tuple[int, ...]], row_fn) -> np.ndarray:
-    index = {p: i for i, p in enumerate(perms)}
     n = len(perms)
     C = np.empty((n, n))
     row: dict[tuple[int, ...], float] = {}

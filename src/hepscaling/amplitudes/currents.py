@@ -222,7 +222,6 @@ class EWCurrents:
     def _build(self, S: frozenset, X: str) -> Cur | None:
         if self.charge(S) != CHARGE[X]:
             return None
-        ctx = self.ctx
         if len(S) == 1:
             (l,) = S
             if self.species[l] != X:
@@ -381,7 +380,6 @@ def quark_line_amplitudes(ctx: Context, flav_in: str, flav_out: str, gluons: tup
     us = u_spinor(ctx.p[:, 0])  # (N, 2, 4), helicity +, -
     vs = v_spinor(ctx.p[:, 1])
     all_legs = tuple(range(2, 2 + len(gluons) + len(ew)))
-    nh_all = len(all_legs)
 
     def flavour(E) -> str:
         Q = Qin - ewc.charge(E)

@@ -13,11 +13,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from ..atomic import atomic_path
 from ..cache import cached
 from ..provenance import register_input
 from .model import DEFAULT
@@ -77,16 +77,8 @@ def _versions() -> dict:
 
 
 def _atomic_write(path: Path, write_fn) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-    os.close(fd)
-    try:
-        write_fn(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_path(path, suffix=path.suffix) as tmp:
+        write_fn(str(tmp))
 
 
 def write_dataset(path: str | os.PathLike, data: dict) -> Path:

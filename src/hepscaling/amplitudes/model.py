@@ -21,7 +21,7 @@ Coupling conventions used by the engine (vertex factors, all particles incoming 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)

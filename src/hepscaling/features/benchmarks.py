@@ -16,12 +16,12 @@ import datetime as _dt
 import json
 import os
 import platform
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
+from ..atomic import write_text
 from ..paths import data_dir
 
 __all__ = ["machine_info", "real_jets", "run_efp", "run_emd_knn", "run_lot", "save_result", "load_result",
@@ -60,10 +60,7 @@ def save_result(name: str, result: dict) -> Path:
     result = dict(result)
     result.setdefault("machine", machine_info())
     path = results_dir() / f"{name}.json"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-    with os.fdopen(fd, "w") as f:
-        json.dump(result, f, indent=2)
-    os.replace(tmp, path)
+    write_text(path, json.dumps(result, indent=2))
     return path
 
 

@@ -203,7 +203,6 @@ class _Program:
 
     def contract(self, ctx, children, outv, summed):
         """Product of children (key, vars) summed over vertex ``summed`` (or None); returns (key, out var order)."""
-        best = None
         orders = [tuple(outv)] if len(outv) < 2 else list(itertools.permutations(outv))
         keys = []
         for o in orders:

@@ -62,6 +62,7 @@ import pandas as pd
 
 from tqdm.auto import tqdm as _tqdm
 
+from ..atomic import atomic_path, write_text
 from ..progress import quiet as _quiet
 
 POINTS_SUBDIR = "points"
@@ -281,17 +282,8 @@ def gather(directory: str | os.PathLike, points: list[dict] | None = None, write
 
 
 def _write_table_atomic(table: pd.DataFrame, path: Path) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".parquet")
-    os.close(fd)
-    try:
+    with atomic_path(path, suffix=".parquet") as tmp:
         table.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def _clean_stale_tmp(directory: Path, older_than_s: float = 600.0) -> None:
@@ -430,11 +422,7 @@ def _check_manifest(directory: Path, task: Callable, base_seed: int, meta: dict 
                              f"{old.get('base_seed')}; refusing to mix in task {info['task']!r} with base seed "
                              f"{base_seed}. Use another directory.")
         return
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
-    with os.fdopen(fd, "w") as f:
-        json.dump(info, f, indent=2, sort_keys=True, default=str)
-    os.replace(tmp, path)
+    write_text(path, json.dumps(info, indent=2, sort_keys=True, default=str))
 
 
 def run_sweep(task: Callable, points: list[dict], directory: str | os.PathLike, base_seed: int = 0,
