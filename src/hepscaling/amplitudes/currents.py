@@ -409,6 +409,27 @@ def quark_line_amplitudes(ctx: Context, flav_in: str, flav_out: str, gluons: tup
         psi_memo: dict = {((), frozenset()): base}
         phi_memo: dict = {}
 
+        def ew_insertions(G, E):
+            """(coupling, boson current, fermion current) for each colourless boson X = a, z, w+, w- attached at the
+            outermost vertex and carrying a non-empty subset E' of the colourless legs E; the fermion line before
+            that vertex carries the gluons G and the legs E - E'."""
+            Es = sorted(E)
+            for r in range(1, len(Es) + 1):
+                for sub in itertools.combinations(Es, r):
+                    Ep = frozenset(sub)
+                    rest = E - Ep
+                    f_before = flavour(rest)
+                    for X in ("a", "z", "w+", "w-"):
+                        c = coupling(X, f_before, left)
+                        if c == 0.0:
+                            continue
+                        cur = ewc.current(Ep, X)
+                        if cur is None:
+                            continue
+                        pc = psi(G, rest)
+                        if pc is not None:
+                            yield c, cur, pc
+
         def phi(G, E):
             key = (G, E)
             if key in phi_memo:
@@ -426,29 +447,14 @@ def quark_line_amplitudes(ctx: Context, flav_in: str, flav_out: str, gluons: tup
                 else:
                     total[0] += v[0]
                     total[1] += v[1]
-            Es = sorted(E)
-            for r in range(1, len(Es) + 1):
-                for sub in itertools.combinations(Es, r):
-                    Ep = frozenset(sub)
-                    rest = E - Ep
-                    f_before = flavour(rest)
-                    for X in ("a", "z", "w+", "w-"):
-                        c = coupling(X, f_before, left)
-                        if c == 0.0:
-                            continue
-                        cur = ewc.current(Ep, X)
-                        if cur is None:
-                            continue
-                        pc = psi(G, rest)
-                        if pc is None:
-                            continue
-                        J = comps(cur, legs, 1j * c)
-                        v = _sig(J, comps(pc, legs), vplus)
-                        if total is None:
-                            total = list(v)
-                        else:
-                            total[0] += v[0]
-                            total[1] += v[1]
+            for c, cur, pc in ew_insertions(G, E):
+                J = comps(cur, legs, 1j * c)
+                v = _sig(J, comps(pc, legs), vplus)
+                if total is None:
+                    total = list(v)
+                else:
+                    total[0] += v[0]
+                    total[1] += v[1]
             res = None if total is None else Cur(legs, torch.stack(total, 0))
             phi_memo[key] = res
             return res
@@ -499,27 +505,12 @@ def quark_line_amplitudes(ctx: Context, flav_in: str, flav_out: str, gluons: tup
                 ps = comps(pc, legs)
                 v = r[0] * ps[0] + r[1] * ps[1]
                 total = v if total is None else total + v
-            Es = sorted(E)
-            for rr in range(1, len(Es) + 1):
-                for sub in itertools.combinations(Es, rr):
-                    Ep = frozenset(sub)
-                    rest = E - Ep
-                    f_before = flavour(rest)
-                    for X in ("a", "z", "w+", "w-"):
-                        c = coupling(X, f_before, left)
-                        if c == 0.0:
-                            continue
-                        cur = ewc.current(Ep, X)
-                        if cur is None:
-                            continue
-                        pc = psi(G, rest)
-                        if pc is None:
-                            continue
-                        r = row(comps(cur, cur.legs, 1j * c), cur.legs)
-                        r = [x.reshape(ctx.align(Cur(cur.legs, x, scalar=True), legs).shape) for x in r]
-                        ps = comps(pc, legs)
-                        v = r[0] * ps[0] + r[1] * ps[1]
-                        total = v if total is None else total + v
+            for c, cur, pc in ew_insertions(G, E):
+                r = row(comps(cur, cur.legs, 1j * c), cur.legs)
+                r = [x.reshape(ctx.align(Cur(cur.legs, x, scalar=True), legs).shape) for x in r]
+                ps = comps(pc, legs)
+                v = r[0] * ps[0] + r[1] * ps[1]
+                total = v if total is None else total + v
             if total is None:
                 return torch.zeros(ctx.N, math.prod(ctx.hdims[l] for l in all_legs), dtype=ctx.ctype,
                                    device=ctx.p.device)
