@@ -9,7 +9,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.stamp-install
 PYTEST_ARGS ?=
 
-.PHONY: help setup book test run list references clean-book clean-runs
+.PHONY: help setup book test run list references bench clean-book clean-runs
 
 help:
 	@echo "make book [PROFILE=quick|tiny|paper]   execute every notebook (unchanged ones skipped) and build book/_build/html"
@@ -17,6 +17,7 @@ help:
 	@echo "make run NB=<notebook-id> ARGS=\"-p name value ...\" [PROFILE=...]   rerun one notebook into runs/"
 	@echo "make list                              notebook inventory with status"
 	@echo "make references                        regenerate tests/reference/tiny.json"
+	@echo "make bench                             speed benchmarks against their anchors (energyflow, POT, Pythia, per-point loop)"
 
 setup:
 	@set -e; \
@@ -49,6 +50,15 @@ list: setup
 
 references: setup
 	$(PY) -m hepscaling references --update
+
+# Ratios against each anchor measured in the same run (never timed tests). About 10 minutes on 2 cores; results as
+# JSON in data/benchmarks/ (shown on the features page). Passive OpenMP waits keep 2-thread torch usable under load.
+bench: setup
+	OMP_WAIT_POLICY=PASSIVE $(PY) benchmarks/bench_efp.py
+	OMP_WAIT_POLICY=PASSIVE $(PY) benchmarks/bench_emd_knn.py
+	OMP_WAIT_POLICY=PASSIVE $(PY) benchmarks/bench_lot.py
+	OMP_WAIT_POLICY=PASSIVE $(PY) benchmarks/bench_generator.py
+	OMP_WAIT_POLICY=PASSIVE $(PY) benchmarks/bench_amplitudes.py
 
 clean-book:
 	rm -rf book/_build book/notebooks book/intro.md book/_toc.yml
