@@ -51,7 +51,7 @@ list: setup
 references: setup
 	$(PY) -m hepscaling references --update
 
-# Ratios against each anchor measured in the same run (never timed tests). About 10 minutes on 2 cores; results as
+# Ratios against each anchor measured in the same run (never timed tests). A few minutes on 2 idle cores; results as
 # JSON in data/benchmarks/ (shown on the features page). Passive OpenMP waits keep 2-thread torch usable under load.
 bench: setup
 	OMP_WAIT_POLICY=PASSIVE $(PY) benchmarks/bench_efp.py
