@@ -48,7 +48,9 @@ def _open(path: Path):
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file (expected a Top Tagging HDF5 file with key {KEY!r})")
     try:
-        store = pd.HDFStore(path, mode="r")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pytables' warnings about foreign/old files; errors are reported below
+            store = pd.HDFStore(path, mode="r")
     except Exception as e:  # tables raises HDF5ExtError / OSError / ValueError for truncated or foreign files
         raise DataFormatError(f"{path}: cannot be opened as an HDF5 file ({type(e).__name__}: {e}); the file is "
                               "truncated, corrupt or not HDF5 — delete it and download/generate it again") from None
@@ -101,9 +103,7 @@ def _validate_chunk(path: Path, p4flat: np.ndarray, labels: np.ndarray, rows: np
 def n_jets_in(path, key: str = KEY) -> int:
     """Number of jets (rows) in a Top Tagging file, without reading them."""
     path = Path(path)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        store = _open(path)
+    store = _open(path)
     try:
         return _storer_info(path, store, key)[0]
     finally:
@@ -113,9 +113,7 @@ def n_jets_in(path, key: str = KEY) -> int:
 def read_labels(path, key: str = KEY, chunk_size: int = 200_000) -> np.ndarray:
     """Only the ``is_signal_new`` column (cheap), as int64; registers the file."""
     path = Path(path)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        store = _open(path)
+    store = _open(path)
     try:
         nrows, columns = _storer_info(path, store, key)
         _check_columns(path, columns)
@@ -150,9 +148,7 @@ def load(path, n_jets: int | None = None, seed: int | None = None, key: str = KE
     path = Path(path)
     if n_jets is not None and (not isinstance(n_jets, (int, np.integer)) or n_jets < 0):
         raise ValueError(f"n_jets: expected a non-negative integer or None, got {n_jets!r}")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        store = _open(path)
+    store = _open(path)
     try:
         nrows, columns = _storer_info(path, store, key)
         _check_columns(path, columns)
