@@ -73,6 +73,12 @@ elif compare_public and source != "public":
 # The table is read from the JSON sidecar written next to every generated shard (settings, Pythia commands, package
 # versions); the rates are the sums over the shards' own timings (CPU seconds in Pythia's `nextBatch`, and in
 # clustering + selection + matching).
+#
+# The cost of making jets on top of Pythia is mostly FastJet's own anti-kT clustering of the ~270 visible particles
+# of each event (|y| < 3.6); the selection, top matching, padding and writing around it are vectorised numpy and add
+# a few per cent. The target of the data issue is an overhead of at most 0.15 × Pythia's time; on our 2-core machine
+# FastJet alone takes about 0.15–0.17 × (the table shows this build's numbers), so the target is not met while every
+# visible particle of every event is clustered. `benchmarks/bench_generator.py` measures both in one run.
 
 # %%
 if source == "local":
@@ -98,13 +104,17 @@ if source == "local":
     ev_rate = t["n_events"] / max(t["cpu_pythia_s"], 1e-9)
     jet_rate = t["n_jets"] / max(t["cpu_pythia_s"] + t["cpu_select_s"] + t["cpu_write_s"], 1e-9)
     overhead = (t["cpu_select_s"] + t["cpu_write_s"]) / max(t["cpu_pythia_s"], 1e-9)
+    fastjet_share = t["cpu_fastjet_s"] / max(t["cpu_pythia_s"], 1e-9)
     rows.append(("generation rate", f"{ev_rate:.0f} events/s per core in Pythia; {jet_rate:.0f} selected jets/s per "
-                                    f"core overall; clustering+selection+writing = {overhead:.2f} × Pythia's time"))
+                                    f"core overall; clustering+selection+writing = {overhead:.2f} × Pythia's time, "
+                                    f"of which FastJet's anti-kT alone {fastjet_share:.2f}"))
     display(Markdown("| setting | value |\n|---|---|\n" + "\n".join(f"| {a} | {b} |" for a, b in rows)))
     display(Markdown("Pythia commands (top): `" + "`, `".join(meta["pythia_settings"]["top"]) + "`"))
     record("generator_events_per_s", ev_rate, lo=10, note="Pythia events/s per core, summed over shards (CPU time)")
     record("generator_overhead_ratio", overhead, lo=0, hi=1.0,
            note="(clustering + selection + writing) / Pythia generation, CPU time; target <= 0.15")
+    record("generator_fastjet_ratio", fastjet_share, lo=0, hi=overhead + 1e-9,
+           note="FastJet's anti-kT alone / Pythia generation, CPU time (the floor of the overhead ratio)")
 else:
     display(Markdown("These jets are the public files themselves (Pythia 8 + Delphes, see the record and "
                      "arXiv:1902.09914 for the generation settings); no local generator settings apply."))

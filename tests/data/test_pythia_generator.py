@@ -95,6 +95,29 @@ def test_rapidity_cut_before_clustering_changes_no_selected_jet():
         np.testing.assert_allclose(cut, full, rtol=0, atol=0)
 
 
+def test_constituents_are_those_of_fastjets_jets():
+    """The selected constituents (gathered from FastJet's constituent indices) add up to FastJet's own jet."""
+    py = P.make_pythia("qcd", 9)
+    batch = py.nextBatch(120)
+    p4, _, ev, (jE, jx, jy, jz) = P.select_jets(batch, "qcd", S, return_all=True)
+    assert len(p4) > 20
+    full = (p4[..., 0] > 0).sum(1) < S.max_constituents
+    summed = p4[full].astype(float).sum(1)                             # (E, px, py, pz) of each selected jet
+    fj = np.stack([jE, jx, jy, jz], axis=1)
+    # every selected jet is one of FastJet's jets (nearest in 4-momentum, to float32 precision); a gather with a
+    # wrong index base (off by one particle) fails here
+    d = np.abs(summed[:, None, :] - fj[None, :, :]).max(axis=2)
+    nearest = d.argmin(axis=1)
+    np.testing.assert_allclose(summed, fj[nearest], rtol=2e-6, atol=2e-3)
+    assert len(np.unique(nearest)) == len(nearest)
+
+
+def test_generation_timing_splits_fastjet_from_the_rest():
+    _, _, st = P.generate_jets("qcd", 10, seed=4)
+    assert 0 < st["cpu_fastjet_s"] <= st["cpu_select_s"]
+    assert st["cpu_pythia_s"] > 0 and st["n_events"] >= 10
+
+
 def test_shard_seeds_distinct():
     seeds = {P.shard_seed(s, sp, i, p) for s in (0, 1) for sp in P.SPLITS for i in range(50) for p in P.PROCESSES}
     assert len(seeds) == 2 * 3 * 50 * 2

@@ -21,6 +21,10 @@ Settings (the defaults of :class:`GeneratorSettings`; every run writes them to a
 * Optional parametric detector smearing (:mod:`hepscaling.data.smearing`), off by default: the substitute is
   particle level, whereas the public set went through Delphes.
 
+Cost: per event, FastJet's anti-kT of the ~270 visible particles takes about 0.15-0.17 of Pythia's own generation
+time on our 2-core machine; everything around it (particle selection, top matching, constituent gathering and
+padding, writing) is vectorised numpy over a whole batch and adds ~0.03 (``benchmarks/bench_generator.py``).
+
 The work unit is a *shard*: ``n_per_class`` top jets and as many QCD jets, from two Pythia instances seeded with
 :func:`shard_seed` (distinct for every (seed, split, shard, process)), shuffled together, written atomically with a
 sidecar.  :func:`ensure_shards` generates the missing shards of a split in parallel processes (finished ones are kept,
@@ -170,14 +174,14 @@ def ak_to_numpy(content):
     return ak.to_numpy(ak.Array(content))
 
 
-def _top_decays(r: dict, n_events: int, evt_of: np.ndarray):
+def _top_decays(r: dict, n_events: int):
     """Per event and top sign (+1 top, -1 antitop): (y, phi) of [top, b, q, q'] ``(n_events, 2, 4, 2)``, the top
     four-momenta ``(n_events, 2, 4)`` (E, px, py, pz), and a validity mask ``(n_events, 2)``."""
     ids_all = r["id"]
     aid_all = np.abs(ids_all)
     cand = np.flatnonzero((aid_all <= 6) & (aid_all > 0))              # quarks only
     ids = ids_all[cand]
-    ev_c = evt_of[cand]
+    ev_c = np.searchsorted(r["offsets"], cand, side="right") - 1
     start = r["offsets"][:-1][ev_c]
     mid = ids_all[r["mother1"][cand] + start]
     yphi = np.zeros((n_events, 2, 4, 2))
@@ -212,51 +216,50 @@ def _top_decays(r: dict, n_events: int, evt_of: np.ndarray):
 
 
 def select_jets(batch, process: str, settings: GeneratorSettings = GeneratorSettings(), return_all: bool = False,
-                smear_seed: int = 0):
+                smear_seed: int = 0, timing: dict | None = None):
     """Cluster a Pythia ``nextBatch`` result and select (and for tops, match) jets.
 
     Returns ``(p4, truth, event_index)``: ``p4`` float32 ``(n, max_constituents, 4)`` (E, px, py, pz) pT-ordered
     zero-padded, ``truth`` ``(n, 4)`` the matched top (zeros for QCD), ``event_index`` the event each jet came from.
     ``return_all=True`` also returns every clustered jet above ``jet_pt_min`` as flat (E, px, py, pz) arrays.
     With ``settings.smearing`` the visible particles are smeared (seeded by ``smear_seed``) before clustering.
-    """
-    import awkward as ak
-    import fastjet
+    ``timing``, if given, accumulates the CPU seconds spent inside FastJet under ``"cpu_fastjet_s"``.
 
+    Only FastJet's clustering itself is not numpy: the particles go in as one flat awkward array, and the jets and
+    their constituent indices come back as flat arrays (no per-jet Python, no awkward indexing).
+    """
     r = _flat_record(batch)
-    n_events = len(r["offsets"]) - 1
-    evt_of = np.repeat(np.arange(n_events), np.diff(r["offsets"]))
+    offsets = r["offsets"]
+    n_events = len(offsets) - 1
     aid = np.abs(r["id"])
     vis = (r["status"] > 0) & (aid != NEUTRINOS[0]) & (aid != NEUTRINOS[1]) & (aid != NEUTRINOS[2])
     if settings.particle_pt_min > 0:
         vis &= np.hypot(r["px"], r["py"]) > settings.particle_pt_min
+    if settings.particle_absy_max is not None:  # |y| < Y  <=>  |pz| < tanh(Y) E  (no logarithms)
+        vis &= np.abs(r["pz"]) < np.tanh(settings.particle_absy_max) * r["e"]
     w = np.flatnonzero(vis)
-    if settings.particle_absy_max is not None:
-        w = w[np.abs(_y(r["e"][w], r["pz"][w])) < settings.particle_absy_max]
-    counts = np.bincount(evt_of[w], minlength=n_events)
+    n_vis = np.cumsum(vis)
+    pstart = np.r_[0, n_vis[offsets[1:] - 1]] if len(vis) else np.zeros(n_events + 1, np.int64)
     mom = [np.ascontiguousarray(r[k][w]) for k in ("px", "py", "pz", "e")]
     if settings.smearing:
         from .smearing import smear_particles
         e_, x_, y_, z_ = smear_particles(r["id"][w], mom[3], mom[0], mom[1], mom[2], seed=smear_seed)
         mom = [x_, y_, z_, e_]
-    content = ak.contents.RecordArray(
-        [ak.contents.NumpyArray(m) for m in mom],
-        ["px", "py", "pz", "E"], parameters={"__record__": "Momentum4D"})
-    parts = ak.Array(ak.contents.ListOffsetArray(ak.index.Index64(np.r_[0, np.cumsum(counts)]), content))
-    jd = fastjet.JetDefinition(fastjet.antikt_algorithm, settings.jet_R)
+    c0 = time.process_time()
+    cs = _cluster(mom, pstart, settings.jet_R)
     with quiet_stdout():
-        cs = fastjet.ClusterSequence(parts, jd)
         jets = cs.inclusive_jets(min_pt=settings.jet_pt_min)
-        cons = cs.constituents(min_pt=settings.jet_pt_min)
-    jcounts = ak.to_numpy(ak.num(jets))
-    evt = np.repeat(np.arange(n_events), jcounts)
-    jE, jx, jy, jz = (ak.to_numpy(ak.flatten(jets[c])) for c in ("E", "px", "py", "pz"))
+        cidx = cs.constituent_index(min_pt=settings.jet_pt_min)
+    if timing is not None:
+        timing["cpu_fastjet_s"] = timing.get("cpu_fastjet_s", 0.0) + time.process_time() - c0
+    jet_off, (jx, jy, jz, jE) = _jagged_numpy(jets, ("px", "py", "pz", "E"))
+    evt = np.repeat(np.arange(n_events), np.diff(jet_off))
     jpt = np.hypot(jx, jy)
     jeta = np.arcsinh(jz / np.maximum(jpt, 1e-300))
     sel = (jpt > settings.jet_pt_min) & (jpt < settings.jet_pt_max) & (np.abs(jeta) < settings.jet_abseta_max)
     truth = np.zeros((len(jpt), 4))
     if process == "top":
-        yphi, top4, valid = _top_decays(r, n_events, evt_of)
+        yphi, top4, valid = _top_decays(r, n_events)
         jyr = _y(jE, jz)
         jphi = np.arctan2(jy, jx)
         ye = yphi[evt]                                               # (n_jets, 2, 4, 2)
@@ -265,28 +268,57 @@ def select_jets(batch, process: str, settings: GeneratorSettings = GeneratorSett
         sel &= matched.any(axis=1)
         truth = top4[evt, np.argmax(matched, axis=1)]
     idx = np.flatnonzero(sel)
-    # constituents of every jet, flat; then gather the selected jets, pT-order and pad (numpy only)
-    ncon = ak.to_numpy(ak.flatten(ak.num(cons, axis=2)))
-    cstart = np.r_[0, np.cumsum(ncon)]
-    cf = {c: ak.to_numpy(ak.flatten(cons[c], axis=None)) for c in ("E", "px", "py", "pz")}
+    # constituents of the selected jets: FastJet's per-event particle indices -> rows of `mom`; pT-order and pad
+    ev_off, con_off, local = _constituent_index_numpy(cidx)
+    if not np.array_equal(ev_off, jet_off):
+        raise RuntimeError("FastJet returned jets and constituent indices that do not line up")
     M = settings.max_constituents
     out = np.zeros((len(idx), M, 4), dtype=np.float32)
     if len(idx):
-        n_sel = ncon[idx]
+        n_sel = con_off[idx + 1] - con_off[idx]
+        first = np.r_[0, np.cumsum(n_sel)[:-1]]
         jet_of = np.repeat(np.arange(len(idx)), n_sel)
-        gather = np.repeat(cstart[idx], n_sel) + (np.arange(n_sel.sum()) - np.repeat(np.r_[0, np.cumsum(n_sel)[:-1]],
-                                                                                        n_sel))
-        cpt = np.hypot(cf["px"][gather], cf["py"][gather])
-        order = np.lexsort((-cpt, jet_of))
-        gather = gather[order]
-        pos = np.arange(len(gather)) - np.repeat(np.r_[0, np.cumsum(n_sel)[:-1]], n_sel)
+        pos = np.arange(n_sel.sum()) - np.repeat(first, n_sel)
+        rows = local[np.repeat(con_off[idx], n_sel) + pos] + np.repeat(pstart[evt[idx]], n_sel)
+        cpt = np.hypot(mom[0][rows], mom[1][rows])
+        rows = rows[np.lexsort((-cpt, jet_of))]
         keep = pos < M
-        for k, c in enumerate(("E", "px", "py", "pz")):
-            out[jet_of[keep], pos[keep], k] = cf[c][gather[keep]]
+        for k, m in enumerate((mom[3], mom[0], mom[1], mom[2])):  # (E, px, py, pz)
+            out[jet_of[keep], pos[keep], k] = m[rows[keep]]
     result = (out, truth[idx].astype(np.float32), evt[idx])
     if return_all:
         return result + ((jE, jx, jy, jz),)
     return result
+
+
+def _cluster(mom, pstart, R):
+    """FastJet anti-kT (E-scheme, FastJet's automatic strategy) of all events of a batch in one call."""
+    import awkward as ak
+    import fastjet
+
+    content = ak.contents.RecordArray([ak.contents.NumpyArray(m) for m in mom], ["px", "py", "pz", "E"],
+                                      parameters={"__record__": "Momentum4D"})
+    parts = ak.Array(ak.contents.ListOffsetArray(ak.index.Index64(np.asarray(pstart, np.int64)), content))
+    with quiet_stdout():
+        return fastjet.ClusterSequence(parts, fastjet.JetDefinition(fastjet.antikt_algorithm, R))
+
+
+def _jagged_numpy(arr, fields):
+    """Offsets and flat numpy columns of a one-level jagged awkward record array (as FastJet returns its jets)."""
+    import awkward as ak
+
+    lay = ak.to_packed(arr).layout  # ListOffsetArray -> RecordArray, offsets from 0, contents trimmed
+    return np.asarray(lay.offsets, dtype=np.int64), [np.asarray(lay.content.content(f).data) for f in fields]
+
+
+def _constituent_index_numpy(cidx):
+    """FastJet's ``constituent_index`` (events -> jets -> particle index within the event) as flat numpy:
+    (jet offsets per event, constituent offsets per jet, particle indices)."""
+    import awkward as ak
+
+    lay = ak.to_packed(cidx).layout  # ListOffsetArray -> ListOffsetArray -> NumpyArray, offsets from 0
+    return (np.asarray(lay.offsets, dtype=np.int64), np.asarray(lay.content.offsets, dtype=np.int64),
+            np.asarray(lay.content.content.data))
 
 
 # ---------------------------------------------------------------------------------------------------- generation
@@ -295,7 +327,8 @@ def generate_jets(process: str, n_jets: int, seed: int, settings: GeneratorSetti
     """Generate exactly ``n_jets`` selected jets of one process with one Pythia instance.
 
     Returns ``(p4, truth, stats)``; ``stats`` has the number of events, the time spent inside Pythia's
-    ``nextBatch`` (``t_pythia_s``) and in clustering/selection (``t_select_s``).
+    ``nextBatch`` (``t_pythia_s``) and in clustering/selection (``t_select_s``), and the CPU time of each
+    (``cpu_pythia_s``, ``cpu_select_s``, of which ``cpu_fastjet_s`` inside FastJet).
     """
     if n_jets <= 0:
         raise ValueError(f"n_jets: expected a positive number of jets, got {n_jets}")
@@ -307,6 +340,7 @@ def generate_jets(process: str, n_jets: int, seed: int, settings: GeneratorSetti
     t_init, c_init = time.perf_counter() - t0, time.process_time() - c0
     chunks, truths, n, n_events = [], [], 0, 0
     t_gen = t_sel = c_gen = c_sel = 0.0
+    timing: dict = {}
     max_events = max_events or 200 * n_jets + 10_000
     while n < n_jets:
         if n_events >= max_events:
@@ -320,7 +354,7 @@ def generate_jets(process: str, n_jets: int, seed: int, settings: GeneratorSetti
         with quiet_stdout():
             batch = py.nextBatch(want)
         t1, c1 = time.perf_counter(), time.process_time()
-        p4, truth, _ = select_jets(batch, process, settings, smear_seed=seed * 1000 + len(chunks))
+        p4, truth, _ = select_jets(batch, process, settings, smear_seed=seed * 1000 + len(chunks), timing=timing)
         t2, c2 = time.perf_counter(), time.process_time()
         t_gen += t1 - t
         c_gen += c1 - c
@@ -335,7 +369,8 @@ def generate_jets(process: str, n_jets: int, seed: int, settings: GeneratorSetti
     stats = {"process": process, "pythia_seed": int(seed), "n_events": int(n_events), "n_jets": int(n_jets),
              "n_jets_selected_total": int(n), "t_init_s": round(t_init, 4), "cpu_init_s": round(c_init, 4),
              "t_pythia_s": round(t_gen, 4), "t_select_s": round(t_sel, 4),
-             "cpu_pythia_s": round(c_gen, 4), "cpu_select_s": round(c_sel, 4)}
+             "cpu_pythia_s": round(c_gen, 4), "cpu_select_s": round(c_sel, 4),
+             "cpu_fastjet_s": round(timing.get("cpu_fastjet_s", 0.0), 4)}
     return p4, truth, stats
 
 

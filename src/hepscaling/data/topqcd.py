@@ -186,17 +186,19 @@ def describe(source: str = "local") -> str:
 def local_metadata(split: str, n_jets: int, seed: int = 0) -> dict:
     """What the local jets of ``get_jets(split, n_jets, "local", seed)`` were made with: the settings, Pythia
     strings and versions of the first shard's sidecar, the per-shard Pythia seeds, and the measured generation rates
-    summed over the shards (CPU seconds in Pythia's ``nextBatch`` and in clustering/selection)."""
+    summed over the shards (CPU seconds in Pythia's ``nextBatch``, in clustering/selection and, of that, inside
+    FastJet)."""
     paths = local_shards(split, n_jets, seed)
     sides = [toptagging.read_sidecar(p) or {} for p in paths]
     first = sides[0]
-    tot = {"n_events": 0, "n_jets": 0, "cpu_pythia_s": 0.0, "cpu_select_s": 0.0, "cpu_write_s": 0.0}
+    tot = {"n_events": 0, "n_jets": 0, "cpu_pythia_s": 0.0, "cpu_select_s": 0.0, "cpu_fastjet_s": 0.0,
+           "cpu_write_s": 0.0}
     seeds = []
     for s in sides:
         g = s.get("generation", {})
         for proc in ("top", "qcd"):
             if proc in g:
-                for k in ("n_events", "n_jets", "cpu_pythia_s", "cpu_select_s"):
+                for k in ("n_events", "n_jets", "cpu_pythia_s", "cpu_select_s", "cpu_fastjet_s"):
                     tot[k] += g[proc].get(k, 0)
                 seeds.append((s.get("shard"), proc, g[proc].get("pythia_seed")))
         tot["cpu_write_s"] += g.get("cpu_write_s", 0.0)
