@@ -98,6 +98,11 @@ for name, proc in PROCESSES.items():
 #   with P_gg(z) = 2 C_A [z/(1−z) + (1−z)/z + z(1−z)], for g g → g g g vs g g → g g and u ū → Z g g vs u ū → Z g.
 #   g → g g is spin-correlated: at fixed azimuth φ of the splitting around the parent direction the limit carries a
 #   cos 2φ term, so |M_{n+1}|² is averaged over φ and φ + π/2, which removes it exactly;
+# * **initial-state collinear factorisation** — a gluon emitted at angle θ → 0 to an incoming parton that keeps the
+#   fraction x: |M_{n+1}|² → (1/x) (2 g_s²/2p_a·p_c) P(x) |M_n|²(x p_a, p_b, …) with P_qq(x) = C_F (1+x²)/(1−x) for
+#   quark beams and P_gg(x) for gluon beams (u d̄ → W Z g vs u d̄ → W Z from either beam, g g → g g g vs g g → g g);
+#   the reduced event is related to the full one by Catani–Seymour's exact momentum mapping, and the 1/x (the flux
+#   of the reduced process) is part of what is checked;
 # * **gauge cancellations of the electroweak processes** — s^{n_f−2}|M|² at fixed angles for √s = 1, 10, 100 TeV
 #   (widths off) must level off: in unitary gauge individual W/Z/H diagrams grow like s/M_W², only their sum is
 #   bounded. The same scan with the triple-gauge coupling's sign flipped grows by orders of magnitude.
@@ -158,7 +163,8 @@ display(Markdown("| closed form / reference | max relative deviation |\n|---|---
                                       for k, v in soft_max.items())))
 
 # %% [markdown]
-# The soft and collinear limits as functions of the gluon energy and of k_T (√s = 1 TeV, z = 0.3): the deviation
+# The soft and collinear limits as functions of the gluon energy, of k_T (√s = 1 TeV, z = 0.3) and of the emission
+# angle to the beam (x = 0.7): the deviation
 # from exact factorisation falls linearly, as expected from the next-to-leading-power corrections, down to the
 # double-precision floor (the amplitudes grow like 1/E_k² and 1/k_T², so round-off sets in near E_k, k_T ~ 10⁻³ GeV).
 # The dotted line is a single splitting azimuth: for u ū → Z g g it levels off at the size of the cos 2φ
@@ -179,7 +185,11 @@ for name in ("g g > g g", "u u~ > z g"):
                        for kt in coll_kt]
     coll_single[name] = [float(np.abs(V.collinear_limit_ratio(name, kt, n=n_lim, seed=seed + 7, phis=(0.3,)) - 1).max())
                          for kt in coll_kt]
-fig, axes = plt.subplots(1, 2, figsize=(13, 5), sharey=True)
+init_theta = np.array([1e-1, 1e-2, 1e-3, 1e-4])
+init_cases = (("u d~ > w+ z", 0), ("u d~ > w+ z", 1), ("g g > g g", 0))
+init_scan = {(name, beam): [float(np.abs(V.initial_collinear_ratio(name, th, beam=beam, n=n_lim, seed=seed + 8) - 1)
+                                   .max()) for th in init_theta] for name, beam in init_cases}
+fig, axes = plt.subplots(1, 3, figsize=(18, 5), sharey=True)
 for name, v in soft_scan.items():
     axes[0].plot(soft_E, v, "o-", color=plotting.color(name), label=f"({name}) + soft g")
 axes[0].set_xlabel("soft-gluon energy E_k [GeV]")
@@ -189,8 +199,15 @@ for name, v in coll_scan.items():
     axes[1].plot(coll_kt, v, "o-", color=plotting.color(name), label=lab + " (φ, φ+π/2 average)")
     axes[1].plot(coll_kt, coll_single[name], "s:", color=plotting.color(name), label=lab + " (one azimuth)")
 axes[1].set_xlabel("k_T of the g → g g splitting [GeV]  (z = 0.3)")
-for ax in axes:
+for (name, beam), v in init_scan.items():
+    parton = get_process(name).particles[beam]
+    axes[2].plot(init_theta, v, "o-" if beam == 0 else "s--", color=plotting.color(name),
+                 label=f"({name}) + g along incoming {parton}")
+axes[2].set_xlabel("angle θ of the emitted gluon to the beam [rad]  (x = 0.7)")
+axes[2].plot(init_theta, 0.1 * init_theta, "k--", lw=0.8)
+for ax in axes[:2]:
     ax.plot(coll_kt, 2e-3 * coll_kt, "k--", lw=0.8, label="slope 1 (linear)" if ax is axes[0] else None)
+for ax in axes:
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.legend(fontsize=8)
@@ -201,6 +218,11 @@ for name, v in coll_scan.items():
     record(f"collinear_limit_rel_dev[{name} g]", v[-1], lo=0, hi=1e-3, note="k_T = 0.01 GeV, z = 0.3, azimuth-averaged")
     record(f"collinear_limit_convergence[{name} g]", v[-1] / v[0], lo=0, hi=3e-3,
            note="deviation at k_T = 0.01 GeV over that at 10 GeV (linear: 1e-3)")
+for (name, beam), v in init_scan.items():
+    record(f"initial_collinear_rel_dev[{name} g, beam {beam}]", v[-1], lo=0, hi=1e-3,
+           note="gluon at theta = 1e-4 to the beam, x = 0.7, azimuth-averaged")
+    record(f"initial_collinear_convergence[{name} g, beam {beam}]", v[-1] / v[0], lo=0, hi=3e-3,
+           note="deviation at theta = 1e-4 over that at 0.1 (linear: 1e-3)")
 
 # %%
 import dataclasses
@@ -291,7 +313,8 @@ for n, r in bench_rows:
 #   double precision; g g → g g, u ū → Z g and the five-gluon Parke–Taylor result are matched to ~1e-14, and
 #   u ū → t t̄ H agrees with an independent trace-technique calculation.
 # * Soft-gluon and collinear g → g g limits factorise with the exact colour-correlated eikonal factor and the
-#   Altarelli–Parisi P_gg(z) (after the azimuthal average), converging linearly to double precision.
+#   Altarelli–Parisi P_gg(z) (after the azimuthal average), converging linearly to double precision; so does
+#   initial-state emission along either beam, with P_qq(x) or P_gg(x) and the 1/x flux factor.
 # * The electroweak processes (W Z + n g, W W Z) are validated by the high-energy gauge cancellations (which fix the
 #   relative signs and sizes of the fermion, triple- and quartic-gauge and Higgs couplings) and by the QCD checks of
 #   their gluons; there is no external MadGraph number to compare to offline, so their absolute normalisation rests

@@ -8,6 +8,8 @@
 * :func:`soft_limit_ratio` -- a soft gluon factorises with the colour-correlated eikonal factor;
 * :func:`collinear_limit_ratio` -- two final-state gluons becoming collinear factorise with the g -> g g splitting
   function (2 g_s^2 / s_ij) P_gg(z), once averaged over the splitting's azimuth (:func:`collinear_split`);
+* :func:`initial_collinear_ratio` -- a gluon emitted along an incoming parton factorises with (1/x) P_qq(x) or
+  P_gg(x) (Catani-Seymour's exact initial-state momentum mapping);
 * closed forms: :func:`gg_gg_closed_form`, :func:`zg_closed_form`, :func:`five_gluon_parke_taylor`;
 * :func:`tth_trace_reference` -- an independent u u~ > t t~ h evaluation by the trace technique (Dirac
   representation, explicit gamma matrices, completeness relations; no helicity spinors).
@@ -325,4 +327,70 @@ def collinear_limit_ratio(process: str, kt: float, z: float = 0.3, n: int = 4, s
     sij = kt**2 / (z * (1 - z))
     sym = big.symmetry_factor / proc.symmetry_factor
     den = np.asarray(matrix_element(proc, p, sm)) * 2 * sm.gs**2 / sij * kernel(z) * sym
+    return num / den
+
+
+def p_qq(x) -> float:
+    """Unpolarised q -> q g Altarelli-Parisi kernel (the quark keeps the fraction x), C_F (1 + x^2) / (1 - x)."""
+    return 4 / 3 * (1 + x**2) / (1 - x)
+
+
+def initial_collinear_ratio(process: str, theta: float, x: float = 0.7, beam: int = 0, n: int = 4,
+                            sqrt_s: float = 1000.0, seed: int = 7, phis=(0.0, math.pi / 2), kernel=None,
+                            flux_factor: bool = True, sm: SMParameters = DEFAULT) -> np.ndarray:
+    """Initial-state collinear factorisation: incoming parton ``beam`` (0 or 1) of ``process + " g"`` emits the extra
+    gluon at angle ``theta`` to the beam, keeping the fraction ``x`` of its momentum.  Returns
+
+        <|M|^2(process + g)>_phi / [ (1/x) (2 g_s^2 / (2 p_a.p_c)) P(x) |M|^2(process)(x p_a, p_b, k~) ],
+
+    which tends to 1 as theta -> 0 at fixed x (Catani-Seymour's initial-state limit; the 1/x is the flux change,
+    dropped with ``flux_factor=False`` to show the check sees it).  ``P`` is :func:`p_qq` for an incoming (anti)quark
+    and :func:`p_gg` for a gluon (spin-correlated: averaged over ``phis`` = (phi, phi + pi/2) like the final-state
+    check), or ``kernel``.
+
+    Exact kinematics, in the CM frame of the (n+1)-body process: p_c = (1 - x) E_beam (1, sin theta cos phi,
+    sin theta sin phi, +-cos theta), so Catani-Seymour's x_{c,ab} = 1 - p_c.(p_a + p_b)/p_a.p_b equals ``x``
+    exactly.  The reduced configuration (a phase-space point of ``process`` at sqrt(x s), boosted to the frame of
+    x p_a + p_b) is mapped to the (n+1)-body final state by the inverse of Catani-Seymour's Lorentz transformation
+    K~ = x p_a + p_b -> K = p_a + p_b - p_c (which has the same mass), so both sides conserve momentum and stay on
+    shell at every theta.
+    """
+    if beam not in (0, 1):
+        raise ValueError(f"initial_collinear_ratio: beam must be 0 or 1, got {beam!r}")
+    if not 0 < x < 1:
+        raise ValueError(f"initial_collinear_ratio: x must lie in (0, 1), got {x!r}")
+    proc = get_process(process)
+    big = get_process(process + " g")
+    parton = proc.particles[beam]
+    kernel = kernel or (p_gg if parton == "g" else p_qq)
+    E = sqrt_s / 2
+    sign = 1.0 if beam == 0 else -1.0
+    pa = torch.tensor([E, 0.0, 0.0, sign * E], dtype=torch.float64)  # the emitting beam
+    pb = torch.tensor([E, 0.0, 0.0, -sign * E], dtype=torch.float64)
+    # reduced point at sqrt(x s) in its CM frame (leg 0 along +z, as here), boosted along z to x p_a + p_b
+    pr, _ = phase_space(proc, n, math.sqrt(x) * sqrt_s, seed=seed, sm=sm)
+    Kt = x * pa + pb
+    red = _boost(pr.reshape(-1, 4), (Kt[1:] / Kt[0]).expand(pr.shape[0] * pr.shape[1], 3)).reshape(pr.shape)
+    N, nleg = pr.shape[0], pr.shape[1]
+    num = 0.0
+    for phi in phis:
+        Ec = (1 - x) * E
+        pc = torch.tensor([Ec, Ec * math.sin(theta) * math.cos(phi), Ec * math.sin(theta) * math.sin(phi),
+                           sign * Ec * math.cos(theta)], dtype=torch.float64)
+        K = pa + pb - pc
+        S = K + Kt
+        final = red[:, 2:]
+        # inverse Catani-Seymour map: k = k~ - 2 k~.(K + K~)/(K + K~)^2 (K + K~) + 2 k~.K~ / K~^2 K
+        k = (final - (2 * _d(final, S) / _d(S, S))[..., None] * S
+             + (2 * _d(final, Kt) / _d(Kt, Kt))[..., None] * K)
+        full = torch.empty((N, nleg + 1, 4), dtype=torch.float64)
+        full[:, 0] = pa if beam == 0 else pb
+        full[:, 1] = pb if beam == 0 else pa
+        full[:, 2:nleg] = k
+        full[:, nleg] = pc
+        num = num + np.asarray(matrix_element(big, full, sm)) / len(phis)
+    sac = 2 * float(_d(pa, pc))
+    sym = big.symmetry_factor / proc.symmetry_factor
+    flux = 1 / x if flux_factor else 1.0
+    den = np.asarray(matrix_element(proc, red, sm)) * flux * 2 * sm.gs**2 / sac * kernel(x) * sym
     return num / den
