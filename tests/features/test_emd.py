@@ -109,3 +109,38 @@ def test_bad_input(real_jets):
         pairwise_emd(real_jets[0][:3], out=np.zeros((2, 2)))
     with pytest.raises(ValueError, match=r"\(N, M, 3\)"):
         pairwise_emd(np.zeros((3, 5)))
+
+
+def test_unnormalised_emd_keeps_the_energy_term_and_its_r_dependence():
+    """Eq. 3 in GeV: two symmetric two-prong jets of 200 and 300 GeV whose prongs are 0.1 apart cost
+    200 GeV x 0.1 / R of transport plus |200 - 300| GeV; normalised, R only rescales the distance."""
+    a = np.array([[100.0, 0.1, 0.0], [100.0, -0.1, 0.0]])
+    b = np.array([[150.0, 0.2, 0.0], [150.0, -0.2, 0.0]])
+    for R in (0.8, 0.4):
+        assert abs(emd(a, b, R=R, normalised=False) - (200 * 0.1 / R + 100)) < 1e-9
+        assert abs(emd(a, b, R=R) - 0.1 / R) < 1e-12
+    D = pairwise_emd(np.stack([a, b]), np.stack([b]), R=0.4, normalised=False)
+    np.testing.assert_allclose(D[:, 0], [150.0, 0.0], atol=1e-9)
+
+
+def test_unnormalised_emd_on_real_jets(real_jets):
+    """Agrees with energyflow (norm=False) on centred jets in GeV; for jets of equal total pT it is that pT times
+    the normalised EMD; IRC safe."""
+    import energyflow as ef
+
+    jets = real_jets[0][:6]
+    ev = prepare_jets(jets, normalised=False)
+    assert all(abs(e[:, 0].sum() - j[:, 0].sum()) < 1e-9 * j[:, 0].sum() for e, j in zip(ev, jets))
+    D = pairwise_emd(jets[:3], jets[3:], R=0.4, normalised=False)
+    ref = np.array([[ef.emd.emd(x, y, R=0.4, beta=1.0, norm=False) for y in ev[3:]] for x in ev[:3]])
+    np.testing.assert_allclose(D, ref, rtol=1e-12)
+    pt = jets[..., 0].sum(1)
+    assert np.abs(pt[:3, None] - pt[None, 3:]).min() > 1e-3  # the energy term is really there ...
+    assert np.all(D >= np.abs(pt[:3, None] - pt[None, 3:]) - 1e-9)
+    scaled = jets[3:].copy()
+    scaled[..., 0] *= (pt[0] / pt[3:])[:, None]  # ... and vanishes at equal pT, leaving pT x the normalised EMD
+    np.testing.assert_allclose(pairwise_emd(jets[:1], scaled, normalised=False)[0],
+                               pt[0] * pairwise_emd(jets[:1], jets[3:])[0], rtol=1e-9)
+    rng = np.random.default_rng(2)
+    mod = collinear_split(add_zero_particle(permute(jets[0], rng)), i=1, frac=0.3)
+    assert emd(jets[0], mod, normalised=False) < 1e-9 * pt[0]

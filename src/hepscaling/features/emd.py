@@ -9,13 +9,17 @@ prepared jets gives the same numbers.
 
 Public API
 ----------
-``prepare_jets(jets)``                        -> list of (M_i, 3) arrays (z, y, phi), centred and normalised
+``prepare_jets(jets, normalised=True)``       -> list of (M_i, 3) arrays (z, y, phi), centred and normalised
 ``emd(jet_a, jet_b, R=0.8, beta=1.0)``        -> float, one exact EMD (jets as (M, 3) (pT, y, phi))
 ``emd_flow(jet_a, jet_b, R=0.8, beta=1.0)``   -> (emd, transport plan, prepared jets) for pictures
 ``pairwise_emd(jets_a, jets_b=None, R=0.8, beta=1.0, *, out=None, block=1024, n_jobs=None)`` -> (Na, Nb)
     exact, computed block by block (``block`` x ``block`` sub-matrices, threads over cores inside each); pass
     ``out=np.lib.format.open_memmap(...)`` (or any writable (Na, Nb) array) so the full matrix never has to sit in
     memory; ``jets_b=None`` computes the symmetric matrix of ``jets_a`` once per pair.
+    ``normalised=False`` (also for ``prepare_jets`` and ``emd``) keeps the pT in GeV: eq. 3 in full, the transport
+    cost ``sum f_ij (theta_ij / R)^beta`` plus ``|sum pT - sum pT'|``.  With normalised jets R only rescales every
+    distance (EMD = W_1 / R for beta = 1), so it cannot change a kNN classifier; the R dependence of paper A's
+    Fig. 6 lives in the balance between the two terms, which this variant keeps.
 ``knn_emd(train_jets, query_jets, k, R=0.8, beta=1.0, *, n_jobs=None, return_stats=False)``
     -> (indices (Nq, k), distances (Nq, k)) sorted by distance: the exact k nearest training jets, identical to brute
     force, with far fewer exact EMD solves (see below).
@@ -49,8 +53,9 @@ N_DIRECTIONS = 8
 
 
 # --------------------------------------------------------------------------------------------------- preparation
-def prepare_jets(jets, name: str = "jets") -> list:
-    """Centre and pT-normalise every jet; returns a list of (M_i, 3) float64 arrays (z, y, phi) without padding.
+def prepare_jets(jets, name: str = "jets", normalised: bool = True) -> list:
+    """Centre and pT-normalise every jet; returns a list of (M_i, 3) float64 arrays (z, y, phi) without padding
+    (with ``normalised=False``: (pT, y, phi), pT in GeV).
 
     phi is first unwrapped around each jet's hardest particle (``to_ptyphi`` output already is), then
     ``hepscaling.jets.kinematics.centre`` and ``normalise`` are applied.
@@ -63,15 +68,17 @@ def prepare_jets(jets, name: str = "jets") -> list:
     real = a[..., 0] > 0
     ref = np.take_along_axis(a[..., 2], np.argmax(a[..., 0], axis=1)[:, None], axis=1)
     a[..., 2] = np.where(real, ref + wrap_phi(a[..., 2] - ref), 0.0)
-    x = normalise(centre(a))
+    x = normalise(centre(a)) if normalised else centre(a)
     return [np.ascontiguousarray(j[m]) for j, m in zip(x, real)]
 
 
-def emd(jet_a, jet_b, R: float = 0.8, beta: float = 1.0) -> float:
-    """Exact EMD between two (M, 3) (pT, y, phi) jets after centring and pT-normalisation."""
+def emd(jet_a, jet_b, R: float = 0.8, beta: float = 1.0, normalised: bool = True) -> float:
+    """Exact EMD between two (M, 3) (pT, y, phi) jets after centring and pT-normalisation (``normalised=False``:
+    pT in GeV, with the ``|sum pT - sum pT'|`` term of eq. 3)."""
     import wasserstein
 
-    (a,), (b,) = prepare_jets(np.asarray(jet_a)[None], "jet_a"), prepare_jets(np.asarray(jet_b)[None], "jet_b")
+    (a,), (b,) = (prepare_jets(np.asarray(jet_a)[None], "jet_a", normalised),
+                  prepare_jets(np.asarray(jet_b)[None], "jet_b", normalised))
     solver = wasserstein.EMD(R=R, beta=beta, norm=False)
     return float(solver(a[:, 0], a[:, 1:], b[:, 0], b[:, 1:]))
 
@@ -109,8 +116,9 @@ def _pairwise_block(ev_a, ev_b, R, beta, n_jobs):
 
 
 def pairwise_emd(jets_a, jets_b=None, R: float = 0.8, beta: float = 1.0, *, out=None, block: int = 1024,
-                 n_jobs: int | None = None, progress: bool = True) -> np.ndarray:
-    """Exact EMD matrix between centred, pT-normalised jets (paper A eq. 3-4).
+                 n_jobs: int | None = None, progress: bool = True, normalised: bool = True) -> np.ndarray:
+    """Exact EMD matrix between centred, pT-normalised jets (paper A eq. 3-4); ``normalised=False`` keeps the pT in
+    GeV and the ``|sum pT - sum pT'|`` term of eq. 3 (see the module docstring).
 
     ``jets_b=None`` gives the symmetric matrix of ``jets_a`` (each pair solved once, zero diagonal).  The matrix is
     computed in ``block`` x ``block`` tiles with ``n_jobs`` threads (default: all cores) and written into ``out``
@@ -119,9 +127,9 @@ def pairwise_emd(jets_a, jets_b=None, R: float = 0.8, beta: float = 1.0, *, out=
     from ..progress import progress as _progress
 
     _check_params(R, beta)
-    ev_a = prepare_jets(jets_a, "jets_a")
+    ev_a = prepare_jets(jets_a, "jets_a", normalised)
     sym = jets_b is None
-    ev_b = ev_a if sym else prepare_jets(jets_b, "jets_b")
+    ev_b = ev_a if sym else prepare_jets(jets_b, "jets_b", normalised)
     na, nb = len(ev_a), len(ev_b)
     if out is None:
         out = np.zeros((na, nb), dtype=np.float64)

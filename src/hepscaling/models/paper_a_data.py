@@ -43,8 +43,8 @@ def features(kind: str, source: str, source_text: str, n_train: int, n_val: int,
 
     ``kind``: ``"efp"`` (params: dmax) -> X_* (n, 313); ``"lot"`` (params: n_ref) -> X_* (n, 2 n_ref);
     ``"emd"`` (params: R, beta, normalised) -> D_val (n_val, n_train), D_test (n_test, n_train): EMDs between
-    centred jets, pT-normalised (``hepscaling.features.emd.pairwise_emd``) or, with ``normalised=False``, in GeV with
-    the energy-difference term of eq. (3) (:func:`pairwise_emd_energy`); plus each jet's pT.
+    centred jets (``hepscaling.features.emd.pairwise_emd``), pT-normalised or, with ``normalised=False``, in GeV with
+    the energy-difference term of eq. (3); plus each jet's pT.
     ``source_text`` (the source's description, with its file hashes) keys the data version."""
     tr, ytr = load_split(source, "train", n_train, data_seed)
     va, yva = load_split(source, "val", n_val, data_seed)
@@ -61,35 +61,11 @@ def features(kind: str, source: str, source_text: str, n_train: int, n_val: int,
             out[f"X_{name}"] = np.asarray(lot_for(j, n_ref=params["n_ref"]))
     elif kind == "emd":
         from ..features.emd import pairwise_emd
-        R, beta = params["R"], params.get("beta", 1.0)
-        fn = pairwise_emd if params.get("normalised", True) else pairwise_emd_energy
-        out["D_val"] = np.asarray(fn(va, tr, R=R, beta=beta), dtype=np.float32)
-        out["D_test"] = np.asarray(fn(te, tr, R=R, beta=beta), dtype=np.float32)
+        kw = {"R": params["R"], "beta": params.get("beta", 1.0), "normalised": params.get("normalised", True)}
+        out["D_val"] = np.asarray(pairwise_emd(va, tr, **kw), dtype=np.float32)
+        out["D_test"] = np.asarray(pairwise_emd(te, tr, **kw), dtype=np.float32)
         out["pt_train"], out["pt_val"], out["pt_test"] = (j[..., 0].sum(1) for j in (tr, va, te))
     else:
         raise PaperADataError(f"paper_a.features: unknown kind {kind!r}; expected 'efp', 'lot' or 'emd'")
     return out
 
-
-
-
-def pairwise_emd_energy(jets_a, jets_b, R: float = 0.8, beta: float = 1.0) -> np.ndarray:
-    """EMD of eq. (3) with the particles' pT in GeV (not normalised): transport cost sum f_ij (theta_ij / R)^beta plus
-    |sum pT - sum pT'|, between centred jets (``hepscaling.jets.centre``).
-
-    With pT-normalised jets (``hepscaling.features.emd``) the second term vanishes and R only rescales every distance
-    (EMD = W_1 / R), so it cannot change a kNN classifier; the paper's R dependence (Fig. 6) lives in the balance
-    between the transport cost and the energy-difference term, which this variant keeps."""
-    import wasserstein
-
-    from ..features.emd import n_cores
-    from ..jets import centre
-
-    def events(j):
-        c = centre(np.asarray(j, dtype=np.float64))
-        return [np.ascontiguousarray(e[e[:, 0] > 0]) for e in c]
-
-    pe = wasserstein.PairwiseEMD(R=R, beta=beta, norm=False, num_threads=n_cores(), print_every=0, verbose=0,
-                                 throw_on_error=True)
-    pe(events(jets_a), events(jets_b))
-    return np.asarray(pe.emds(), dtype=np.float64)
