@@ -1,6 +1,8 @@
 """The content-addressed cache: atomic writes, corrupt entries recomputed, code edits invalidate exactly dependents."""
 import importlib
+import os
 import pickle
+import time
 from pathlib import Path
 
 import numpy as np
@@ -165,3 +167,54 @@ def test_code_version_follows_imports_transitively(tmp_modules):
     tmp_modules("base", BASE.format(scale=5))
     assert cache.code_version(top) != v1
     assert cache.code_version(mid) != v1
+
+
+def _entries_with_ages(f, ages_days, now):
+    """One cache entry per argument, last used ``ages_days`` ago; returns their paths."""
+    paths = []
+    for i, age in enumerate(ages_days):
+        f(np.full(1000, float(i)))
+        p = f.cache_path(np.full(1000, float(i)))
+        os.utime(p, (now - age * 86400, now - age * 86400))
+        paths.append(p)
+    return paths
+
+
+def test_a_hit_marks_the_entry_as_used(tmp_cache):
+    f, calls = _counter()
+    a = np.arange(3.0)
+    f(a)
+    p = f.cache_path(a)
+    os.utime(p, (1e9, 1e9))                       # long ago
+    f(a)
+    assert len(calls) == 1 and time.time() - p.stat().st_mtime < 60
+
+
+def test_prune_by_age_then_least_recently_used(tmp_cache):
+    f, calls = _counter()
+    now = time.time()
+    paths = _entries_with_ages(f, [40, 1, 10, 2], now)
+    size = paths[0].stat().st_size
+    assert all(p.stat().st_size == size for p in paths)
+    res = cache.prune(older_than_days=30, now=now, dry_run=True)
+    assert res["removed"] == 1 and all(p.exists() for p in paths)          # a dry run removes nothing
+    res = cache.prune(older_than_days=30, max_bytes=2 * size, now=now)
+    assert res == {"removed": 2, "removed_bytes": 2 * size, "kept": 2, "kept_bytes": 2 * size}
+    assert [p.exists() for p in paths] == [False, True, False, True]        # 40 days old, then the 10-day one
+    n = len(calls)
+    assert f(np.full(1000, 0.0)) == 0.0 and len(calls) == n + 1              # a pruned entry is just recomputed
+    assert [r["entries"] for r in cache.usage()] == [3]
+
+
+def test_prune_removes_debris_of_interrupted_writes_only_when_old(tmp_cache):
+    f, _ = _counter()
+    f(np.arange(2.0))
+    folder = f.cache_path(np.arange(2.0)).parent
+    old, fresh = folder / ".tmp-x.pkl.abc", folder / ".tmp-y.pkl.def"
+    old.write_bytes(b"partial")
+    fresh.write_bytes(b"partial")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    res = cache.prune(older_than_days=365)
+    assert res["removed"] == 1 and not old.exists() and fresh.exists() and f.cache_path(np.arange(2.0)).exists()
+    with pytest.raises(ValueError, match="give max_bytes and/or older_than_days"):
+        cache.prune()

@@ -22,9 +22,14 @@ NB = "fitting/scaling_fits"
     (["book", "--profile", "nope", "--no-html"], "unknown profile 'nope'"),
     (["list", "--profile", "nope"], "unknown profile 'nope'"),
     (["references"], "needs --update"),
+    (["cache", "prune"], "needs --max-size SIZE and/or --older-than DAYS"),
+    (["cache", "prune", "--max-size", "5Q"], "expected a size like 5G"),
+    (["cache", "prune", "--older-than", "-1"], "older_than_days must be >= 0"),
+    (["cache", "--max-size", "1G"], "belong to `cache prune`"),
 ])
 def test_bad_input_exits_2_with_one_message(argv, match, capsys, monkeypatch, tmp_path):
     monkeypatch.setattr(book, "runs_dir", lambda: tmp_path / "runs")
+    monkeypatch.setenv("HEPSCALING_CACHE", str(tmp_path / "cache"))
     assert cli.main(argv) == 2
     err = capsys.readouterr().err
     assert match in err, err
@@ -78,3 +83,30 @@ def test_ci_runs_make_test_only():
     commands = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")
                 and not ln.startswith(("set ", "cd "))]
     assert commands == ["exec make test"]
+
+
+def test_sizes():
+    assert cli.parse_size("1024") == 1024
+    assert cli.parse_size("5G") == 5 * 2**30 == cli.parse_size("5 GiB") == cli.parse_size("5gb")
+    assert cli.parse_size("1.5M") == 3 * 2**19
+
+
+def test_cache_info_and_prune(capsys, monkeypatch, tmp_path):
+    from hepscaling.cache import cached
+
+    monkeypatch.setenv("HEPSCALING_CACHE", str(tmp_path / "cache"))
+
+    @cached
+    def twice(x):
+        return [x] * 1000
+
+    twice(1), twice(2)
+    assert cli.main(["cache"]) == 0
+    out = capsys.readouterr().out
+    assert "twice" in out and "2 entries" in out
+    assert cli.main(["cache", "prune", "--max-size", "0", "--dry-run"]) == 0
+    assert "would remove 2 files" in capsys.readouterr().out
+    assert twice.cache_path(1).is_file()
+    assert cli.main(["cache", "prune", "--max-size", "0"]) == 0
+    assert "removed 2 files" in capsys.readouterr().out
+    assert not twice.cache_path(1).exists() and twice(1) == [1] * 1000

@@ -11,6 +11,11 @@ Decorate a function with :func:`cached` and its results are stored on disk under
 The cache directory is ``$HEPSCALING_CACHE`` if set, else ``data/cache`` in the repository.  Entries are written to a
 temporary file and renamed into place (atomic); each entry stores the sha256 of its payload, and a truncated or
 corrupt entry is detected on read, deleted and recomputed — never returned.  ``HEPSCALING_CACHE=off`` disables it.
+
+Every edit of the code leaves the entries of the old version behind, so the cache only grows.  A hit refreshes the
+entry's modification time, which therefore records when it was last used; :func:`usage` lists the cache per function
+and :func:`prune` removes entries unused for some days and/or the least recently used ones above a size budget
+(``python -m hepscaling cache`` and ``python -m hepscaling cache prune --max-size 5G --older-than 30``).
 """
 from __future__ import annotations
 
@@ -228,6 +233,14 @@ def write_entry(path: Path, value: Any) -> None:
     write_bytes(path, _MAGIC + hash_bytes(payload).encode() + b"\n" + payload, fsync=True)
 
 
+def _mark_used(path: Path) -> None:
+    """Set the entry's modification time to now: it records the last use (for :func:`prune`)."""
+    try:
+        os.utime(path)
+    except OSError:  # read-only cache or removed meanwhile: only the pruning order suffers
+        pass
+
+
 def cached(fn: Callable | None = None, *, version: str | int | None = None):
     """Decorator: memoise ``fn`` on disk in the content-addressed cache.
 
@@ -243,6 +256,7 @@ def cached(fn: Callable | None = None, *, version: str | int | None = None):
             ok, value = read_entry(path)
             if ok:
                 _stats["hits"] += 1
+                _mark_used(path)
                 return value
             _stats["misses"] += 1
             value = f(*args, **kwargs)
@@ -265,3 +279,84 @@ _stats = {"hits": 0, "misses": 0}
 def stats() -> dict:
     """Hits and misses of the cache in this process."""
     return dict(_stats)
+
+
+# ------------------------------------------------------------------------------------------------------- housekeeping
+_TMP_MAX_AGE_S = 3600.0  # temporary files of interrupted writes older than this are debris
+
+
+def _files(directory: Path):
+    """(path, size, last use, is_temporary) of every file of the cache."""
+    for sub in sorted(p for p in directory.iterdir() if p.is_dir()):
+        for f in sub.iterdir():
+            try:
+                st = f.stat()
+            except FileNotFoundError:  # removed by another process meanwhile
+                continue
+            if f.is_file():
+                yield f, st.st_size, st.st_mtime, f.name.startswith(".tmp-")
+
+
+def usage(directory: str | os.PathLike | None = None) -> list[dict]:
+    """The cache per cached function: ``{"function", "entries", "bytes", "last_used"}`` (last use as a Unix time),
+    largest first.  ``directory`` defaults to :func:`cache_dir`."""
+    d = Path(directory) if directory is not None else cache_dir()
+    if d is None or not d.is_dir():
+        return []
+    rows: dict[str, dict] = {}
+    for f, size, used, tmp in _files(d):
+        r = rows.setdefault(f.parent.name, {"function": f.parent.name, "entries": 0, "bytes": 0, "last_used": 0.0})
+        r["bytes"] += size
+        if not tmp:
+            r["entries"] += 1
+            r["last_used"] = max(r["last_used"], used)
+    return sorted(rows.values(), key=lambda r: -r["bytes"])
+
+
+def prune(max_bytes: int | None = None, older_than_days: float | None = None, dry_run: bool = False,
+          directory: str | os.PathLike | None = None, now: float | None = None) -> dict:
+    """Remove cache entries unused for more than ``older_than_days`` days, then the least recently used ones until
+    the cache holds at most ``max_bytes``; temporary files left by interrupted writes (older than an hour) always go.
+
+    An entry removed here is recomputed when next needed, so pruning never changes a result.  ``dry_run`` only
+    counts.  Returns ``{"removed", "removed_bytes", "kept", "kept_bytes"}``.
+    """
+    import time
+
+    if max_bytes is None and older_than_days is None:
+        raise ValueError("prune: give max_bytes and/or older_than_days")
+    if max_bytes is not None and max_bytes < 0:
+        raise ValueError(f"prune: max_bytes must be >= 0, got {max_bytes}")
+    if older_than_days is not None and older_than_days < 0:
+        raise ValueError(f"prune: older_than_days must be >= 0, got {older_than_days}")
+    d = Path(directory) if directory is not None else cache_dir()
+    out = {"removed": 0, "removed_bytes": 0, "kept": 0, "kept_bytes": 0}
+    if d is None or not d.is_dir():
+        return out
+    now = time.time() if now is None else now
+    entries, doomed = [], []
+    for f, size, used, tmp in _files(d):
+        if tmp:
+            if now - used > _TMP_MAX_AGE_S:
+                doomed.append((f, size))
+        elif older_than_days is not None and now - used > older_than_days * 86400.0:
+            doomed.append((f, size))
+        else:
+            entries.append((used, f, size))
+    entries.sort(key=lambda e: (e[0], str(e[1])))         # least recently used first
+    total = sum(e[2] for e in entries)
+    i = 0
+    while max_bytes is not None and total > max_bytes and i < len(entries):
+        doomed.append((entries[i][1], entries[i][2]))
+        total -= entries[i][2]
+        i += 1
+    for f, size in doomed:
+        if not dry_run:
+            try:
+                f.unlink()
+            except FileNotFoundError:
+                continue
+        out["removed"] += 1
+        out["removed_bytes"] += size
+    out["kept"], out["kept_bytes"] = len(entries) - i, total
+    return out
