@@ -372,9 +372,9 @@ def initial_collinear_ratio(process: str, theta: float, x: float = 0.7, beam: in
     Kt = x * pa + pb
     red = _boost(pr.reshape(-1, 4), (Kt[1:] / Kt[0]).expand(pr.shape[0] * pr.shape[1], 3)).reshape(pr.shape)
     N, nleg = pr.shape[0], pr.shape[1]
+    Ec = (1 - x) * E
     num = 0.0
     for phi in phis:
-        Ec = (1 - x) * E
         pc = torch.tensor([Ec, Ec * math.sin(theta) * math.cos(phi), Ec * math.sin(theta) * math.sin(phi),
                            sign * Ec * math.cos(theta)], dtype=torch.float64)
         K = pa + pb - pc
