@@ -43,3 +43,50 @@ def test_mlp_is_deterministic_per_seed_and_stops_early():
     assert a.history == b.history and a.test_loss == b.test_loss
     assert a.history != c.history
     assert a.stopped_early and a.epochs_run == a.best_epoch + 3
+
+
+def reference_paper_a_network(n_in, hidden, generator):
+    """Paper A's network as first written: nn.Sequential, Kaiming-normal (relu) weights drawn layer by layer from
+    the generator, zero biases."""
+    import torch
+    from torch import nn
+
+    layers, prev = [], n_in
+    for h in hidden:
+        layers += [nn.Linear(prev, h), nn.ReLU()]
+        prev = h
+    layers.append(nn.Linear(prev, 1))
+    net = nn.Sequential(*layers)
+    with torch.no_grad():
+        for m in net:
+            if isinstance(m, nn.Linear):
+                nn.init.kaiming_normal_(m.weight, nonlinearity="relu", generator=generator)
+                nn.init.zeros_(m.bias)
+    return net
+
+
+def test_build_mlp_reproduces_the_paper_a_network_exactly():
+    import torch
+
+    for seed, hidden in ((0, (128, 128, 128)), (5, (16, 4))):
+        ref = reference_paper_a_network(11, hidden, torch.Generator().manual_seed(seed))
+        net = build_mlp(11, hidden, generator=torch.Generator().manual_seed(seed))
+        assert [type(m) for m in net] == [type(m) for m in ref]
+        assert all(torch.equal(a, b) for a, b in zip(net.parameters(), ref.parameters()))
+        x = torch.randn(64, 11)
+        assert torch.equal(net(x), ref(x))
+    # critical initialisation: weight variance 2 / fan_in, zero biases
+    net = build_mlp(313, generator=torch.Generator().manual_seed(0))
+    assert float(net[2].weight.detach().var()) == pytest.approx(2 / 128, rel=0.03)
+    assert all(not m.bias.detach().any() for m in net if isinstance(m, torch.nn.Linear))
+
+
+def test_mlp_result_counts_the_training_flops():
+    """T = 50 with batch 16: batches 16, 16, 16, 2 per epoch; per sample and step 6 N_w - 2 n_in w_1 FLOPs."""
+    Xtr, ytr = xor_data(50, 5)
+    Xv, yv = xor_data(40, 6)
+    res, _ = train_mlp(Xtr, ytr, Xv, yv, seed=1, max_epochs=7, patience=2, n_threads=1)
+    n_weights = 4 * 128 + 128 * 128 + 128 * 128 + 128 * 1
+    per_sample = 6 * n_weights - 2 * 4 * 128
+    assert res.flops == res.epochs_run * 50 * per_sample
+    assert res.epochs_run == len(res.history) and 1 <= res.epochs_run <= 7

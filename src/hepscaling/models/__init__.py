@@ -1,7 +1,17 @@
-"""hepscaling.models — the classifiers of paper A and their loss.
+"""hepscaling.models — the classifiers and networks of the papers, their losses, and the common training loop.
 
-``losses``   binary cross-entropy of eq. (7) with clipping
-``knn``      k-nearest-neighbour classifiers on features or on precomputed distance matrices (k chosen on validation)
-``logistic`` logistic regression (liblinear) on standardised features
-``mlp``      the 3x128 ReLU DNN of paper A (torch; CPU by default, CUDA when present)
+``losses``        binary cross-entropy of paper A's eq. (7) with clipping (numpy metric), and the torch training
+                  losses ``bce_with_logits``, ``mse``, ``heteroscedastic_nll`` (registry ``get_loss``)
+``knn``           k-nearest-neighbour classifiers on features or on precomputed distance matrices (k chosen on
+                  validation)
+``logistic``      logistic regression (liblinear) on standardised features
+``networks``      network builders (``MLP``: widths, activation, initialisation from a ``torch.Generator``), each with
+                  an analytic FLOP count
+``train``         the one training loop of every neural network (Adam/AdamW, parameter groups, constant or cosine
+                  schedule, validation with early stopping and best-weight restore, seeds, device, FLOPs):
+                  ``train(...) -> TrainResult``
+``flops``         exact FLOP counting (convention: 2 per multiply-add, matrix multiplications only), analytic for
+                  ``nn.Linear`` chains and measured with ``torch.utils.flop_counter``
+``mlp``           the 3x128 ReLU DNN of paper A (``train_mlp``), built on ``networks`` + ``train`` (CPU by default,
+                  CUDA when present)
 """

@@ -7,6 +7,11 @@ best epoch are restored).  The paper's two-way softmax output is written as one 
 family of functions, without the redundant second logit.  Inputs are standardised with the training mean and
 standard deviation.  Every random draw (initialisation, batch order) comes from one ``torch.Generator`` seeded by
 ``seed``; runs on CPU by default and on CUDA when present (``device=None``).
+
+Built on the book's common pieces: the network is :class:`hepscaling.models.networks.MLP`, the loop
+:func:`hepscaling.models.train.train` (loss :func:`hepscaling.models.losses.bce_with_logits`, the validation loss over
+the whole validation set in one batch, evaluated before training and after every epoch; patience in epochs), which
+also counts the training FLOPs (``MLPResult.flops``).
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ class MLPResult:
     epochs_run: int
     stopped_early: bool
     history: list[float] = field(default_factory=list)   # validation loss per epoch
+    flops: int = 0                                       # training FLOPs (convention of hepscaling.models.flops)
 
 
 def default_batch_size(n_train: int) -> int:
@@ -33,29 +39,16 @@ def default_batch_size(n_train: int) -> int:
 
 
 def pick_device(device: str | None = None) -> str:
-    import torch
-    if device is not None:
-        return device
-    return "cuda" if torch.cuda.is_available() else "cpu"
+    """``device`` if given, else ``"cuda"`` when available, else ``"cpu"`` (:func:`hepscaling.models.train.pick_device`;
+    imported on call so that importing this module does not import torch)."""
+    from .train import pick_device as pick
+    return pick(device)
 
 
 def build_mlp(n_in: int, hidden=(128, 128, 128), generator=None):
     """The 3x128 ReLU network with critical (Kaiming normal, zero bias) initialisation; one output logit."""
-    import torch
-    from torch import nn
-
-    layers, prev = [], n_in
-    for h in hidden:
-        layers += [nn.Linear(prev, h), nn.ReLU()]
-        prev = h
-    layers.append(nn.Linear(prev, 1))
-    net = nn.Sequential(*layers)
-    with torch.no_grad():
-        for m in net:
-            if isinstance(m, nn.Linear):
-                nn.init.kaiming_normal_(m.weight, nonlinearity="relu", generator=generator)
-                nn.init.zeros_(m.bias)
-    return net
+    from .networks import MLP
+    return MLP(n_in, hidden, n_out=1, activation="relu", init="kaiming", generator=generator)
 
 
 def _standardise(X_train, *others):
@@ -74,6 +67,8 @@ def train_mlp(X_train, y_train, X_val, y_val, X_test=None, y_test=None, seed: in
     network, extra threads only add synchronisation cost; ``None`` leaves torch's setting alone)."""
     import torch
 
+    from .train import train
+
     X_train = np.asarray(X_train, dtype=np.float64)
     X_val = np.asarray(X_val, dtype=np.float64)
     y_train = np.asarray(y_train)
@@ -85,51 +80,18 @@ def train_mlp(X_train, y_train, X_val, y_val, X_test=None, y_test=None, seed: in
         raise ValueError(f"train_mlp: X_val must be (n_val, {X_train.shape[1]}) matching y_val, got {X_val.shape}")
     if max_epochs < 1 or patience < 1:
         raise ValueError("train_mlp: max_epochs and patience must be >= 1")
-    if n_threads is not None:
-        torch.set_num_threads(int(n_threads))
-    dev = torch.device(pick_device(device))
     T = len(X_train)
     bs = default_batch_size(T) if batch_size is None else int(batch_size)
 
     Xs = _standardise(X_train, X_val, *([] if X_test is None else [np.asarray(X_test, dtype=np.float64)]))
-    xt = torch.from_numpy(Xs[0]).to(dev)
-    yt = torch.from_numpy(y_train.astype(np.float32)).to(dev)
-    xv = torch.from_numpy(Xs[1]).to(dev)
-    yv = torch.from_numpy(y_val.astype(np.float32)).to(dev)
-
     gen = torch.Generator().manual_seed(int(seed))
-    net = build_mlp(X_train.shape[1], hidden, generator=gen).to(dev)
-    opt = torch.optim.Adam(net.parameters(), lr=lr)
-    lossf = torch.nn.BCEWithLogitsLoss()
-
-    def val_loss() -> float:
-        net.eval()
-        with torch.no_grad():
-            return float(lossf(net(xv).squeeze(1), yv))
-
-    best, best_state, best_epoch, history, bad = val_loss(), None, 0, [], 0
-    best_state = {k: v.detach().clone() for k, v in net.state_dict().items()}
-    epoch = 0
-    for epoch in range(1, max_epochs + 1):
-        net.train()
-        perm = torch.randperm(T, generator=gen).to(dev)
-        for i in range(0, T, bs):
-            idx = perm[i:i + bs]
-            opt.zero_grad(set_to_none=True)
-            loss = lossf(net(xt[idx]).squeeze(1), yt[idx])
-            loss.backward()
-            opt.step()
-        v = val_loss()
-        history.append(v)
-        if v < best - 1e-7:
-            best, best_epoch, bad = v, epoch, 0
-            best_state = {k: t.detach().clone() for k, t in net.state_dict().items()}
-        else:
-            bad += 1
-            if bad >= patience:
-                break
-    net.load_state_dict(best_state)
-    net.eval()
+    net = build_mlp(X_train.shape[1], hidden, generator=gen)
+    fit = train(net, "bce_with_logits",
+                (torch.from_numpy(Xs[0]), torch.from_numpy(y_train.astype(np.float32))),
+                (torch.from_numpy(Xs[1]), torch.from_numpy(y_val.astype(np.float32))),
+                optimizer="adam", lr=lr, batch_size=bs, epochs=max_epochs, patience=patience, min_delta=1e-7,
+                val_batch_size=len(X_val), generator=gen, device=device, progress=False, n_threads=n_threads)
+    dev = torch.device(fit.device)
 
     def predict(X, already_standardised=False) -> np.ndarray:
         Xa = np.asarray(X, dtype=np.float32) if already_standardised else _standardise(X_train, np.asarray(X))[1]
@@ -141,6 +103,7 @@ def train_mlp(X_train, y_train, X_val, y_val, X_test=None, y_test=None, seed: in
     tl = float("nan")
     if X_test is not None:
         tl = binary_cross_entropy(np.asarray(y_test), predict(Xs[2], True), eps)
-    res = MLPResult(test_loss=tl, val_loss=vl, best_epoch=best_epoch, epochs_run=epoch,
-                    stopped_early=epoch < max_epochs, history=history)
+    res = MLPResult(test_loss=tl, val_loss=vl, best_epoch=fit.best_epoch, epochs_run=fit.epochs_run,
+                    stopped_early=fit.stopped_early, history=[h["val_loss"] for h in fit.history[1:]],
+                    flops=fit.flops_train)
     return res, predict
