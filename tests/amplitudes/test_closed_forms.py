@@ -1,7 +1,6 @@
 """Mandatory closed forms and independent references for the amplitude engine."""
 import numpy as np
 import pytest
-import torch
 
 from hepscaling.amplitudes import matrix_element, phase_space
 from hepscaling.amplitudes.validation import (five_gluon_parke_taylor, gg_gg_closed_form, tth_trace_reference,

@@ -43,6 +43,7 @@ def test_widths_only_matter_near_resonances():
     a = matrix_element("u d~ > w+ z g", p)
     b = matrix_element("u d~ > w+ z g", p, SM_DEFAULT.without_widths())
     assert np.abs(b / a - 1).max() < 0.05
+    assert np.abs(b / a - 1).max() > 1e-4  # ... but they are used: O(Gamma^2 / M^2) away from the peaks
 
 
 def test_derived_parameters_match_madgraph_sm():

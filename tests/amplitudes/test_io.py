@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from hepscaling.amplitudes import matrix_element, phase_space
-from hepscaling.amplitudes.io import generate_dataset, load_lloca_amplitudes, write_dataset
+from hepscaling.amplitudes.io import LLOCA_DATASETS, generate_dataset, load_lloca_amplitudes, write_dataset
 
 
 def _fixture(path, proc, n, seed=0):
@@ -16,14 +16,54 @@ def _fixture(path, proc, n, seed=0):
     return p.numpy(), me
 
 
+def _assert_physical_layout(m, proc, sqrt_s=1000.0):
+    """Independent of any writer: rows hold (E, px, py, pz) per particle, beams first, on shell, momentum conserved."""
+    from hepscaling.amplitudes import SM_DEFAULT, get_process
+
+    half = sqrt_s / 2
+    np.testing.assert_allclose(m[:, 0], np.broadcast_to([half, 0, 0, half], m[:, 0].shape), atol=1e-9)
+    np.testing.assert_allclose(m[:, 1], np.broadcast_to([half, 0, 0, -half], m[:, 1].shape), atol=1e-9)
+    np.testing.assert_allclose(m[:, :2].sum(1), m[:, 2:].sum(1), atol=1e-7 * sqrt_s)
+    names = get_process(proc).name.replace(">", "").split()
+    mass = np.array([SM_DEFAULT.mass(n) for n in names])
+    m2 = m[..., 0] ** 2 - (m[..., 1:] ** 2).sum(-1)
+    np.testing.assert_allclose(m2, np.broadcast_to(mass ** 2, m2.shape), atol=1e-6 * sqrt_s ** 2 * 1e-3)
+    assert (m[..., 0] > 0).all()
+
+
 def test_loader_reads_lloca_layout(tmp_path):
     mom, me = _fixture(tmp_path / "zgg.npy", "u u~ > z g g", 20)
     m, a = load_lloca_amplitudes(tmp_path / "zgg.npy")
     assert m.shape == (20, 5, 4) and np.array_equal(m, mom) and np.array_equal(a, me)
-    # shard names map to the same dataset
-    _fixture(tmp_path / "zgggg_0.npy", "u u~ > z g g g g", 3)
+    _assert_physical_layout(m, "u u~ > z g g")
+
+
+def test_loader_shard_name_maps_to_its_dataset(tmp_path):
+    """``zgggg_0.npy`` is a shard of ``zgggg`` (q q~ > Z g g g g, 7 particles): read back exactly what was written,
+    in the physical layout, and |M|^2 recomputed from the loaded momenta agrees with the loaded last column."""
+    n_particles, proc = LLOCA_DATASETS["zgggg"]
+    assert (n_particles, proc) == (7, "u u~ > z g g g g")
+    mom, me = _fixture(tmp_path / "zgggg_0.npy", proc, 4, seed=5)
+    raw = np.load(tmp_path / "zgggg_0.npy")
     m, a = load_lloca_amplitudes(tmp_path / "zgggg_0.npy")
-    assert m.shape == (3, 7, 4)
+    assert m.dtype == np.float64 and a.dtype == np.float64
+    assert np.array_equal(m, mom) and np.array_equal(a, me)
+    assert np.array_equal(m[:, 3], raw[:, 12:16]) and np.array_equal(a, raw[:, -1])  # particle 3 = columns 12..15
+    _assert_physical_layout(m, proc)
+    np.testing.assert_allclose(matrix_element(proc, m), a, rtol=1e-12, atol=0)
+    assert len(np.unique(a)) == len(a)  # distinct points: a row shuffle of either part would not go unseen
+    # the shard name, not the column count, decides the expected particle count: a Z g g file named as a zgggg
+    # shard is refused, naming the dataset
+    _fixture(tmp_path / "zgggg_1.npy", "u u~ > z g g", 3)
+    with pytest.raises(ValueError, match=r"zgggg_1\.npy.*5 particles, expected 7.*'zgggg'"):
+        load_lloca_amplitudes(tmp_path / "zgggg_1.npy")
+    # only a numeric suffix marks a shard: zg_wide.npy is not the zg dataset (4 particles), so 5 particles load
+    mom5, me5 = _fixture(tmp_path / "zg_wide.npy", "u u~ > z g g", 3)
+    m5, a5 = load_lloca_amplitudes(tmp_path / "zg_wide.npy")
+    assert np.array_equal(m5, mom5) and np.array_equal(a5, me5)
+    # an explicit particle count overrides the name
+    with pytest.raises(ValueError, match="7 particles, expected 6"):
+        load_lloca_amplitudes(tmp_path / "zgggg_0.npy", n_particles=6)
 
 
 def test_loader_errors(tmp_path):

@@ -6,7 +6,7 @@ import pytest
 import scipy.integrate
 import torch
 
-from hepscaling.amplitudes import DEFAULT_CUTS, get_process, phase_space, rambo, unweighted_events, matrix_element
+from hepscaling.amplitudes import DEFAULT_CUTS, phase_space, rambo, unweighted_events, matrix_element
 
 
 def _lam(a, b, c):
@@ -25,7 +25,15 @@ def test_conservation_and_on_shell(masses):
     assert tot[:, 1:].abs().max() < 1e-9
     m2 = p[..., 0] ** 2 - (p[..., 1:] ** 2).sum(-1)
     assert torch.allclose(m2, torch.tensor(masses, dtype=torch.float64) ** 2 * torch.ones_like(m2), atol=1e-6 * 1500**2 * 1e-3)
-    assert (w > 0).all()
+    # weights: the massless n-body volume (2 pi)^(4-3n) (pi/2)^(n-1) s^(n-2) / ((n-1)! (n-2)!) for every massless
+    # point; masses shrink the phase space: massive weights are positive and below it
+    n, s = len(masses), 1500.0**2
+    vol = ((2 * math.pi) ** (4 - 3 * n) * (math.pi / 2) ** (n - 1) * s ** (n - 2)
+           / (math.factorial(n - 1) * math.factorial(n - 2)))
+    if not any(masses):
+        assert torch.allclose(w, torch.full_like(w, vol), rtol=1e-12)
+    else:
+        assert (w > 0).all() and (w < vol).all()
 
 
 def test_two_body_weight_is_analytic_volume():
@@ -90,7 +98,15 @@ def test_unweighted_events_follow_matrix_element():
     mom, me, info = unweighted_events("u u~ > t t~ h", 400, 1000.0, seed=2, n_pilot=4000)
     assert mom.shape == (400, 5, 4)
     assert np.allclose(np.asarray(me), np.asarray(matrix_element("u u~ > t t~ h", mom)))
-    assert 0 < info["efficiency"] <= 1 and info["overweight_fraction"] < 0.05
+    assert info["overweight_fraction"] < 0.05
+    # the reported efficiency (0 < eff <= 1 holds by construction) is the accept-reject probability
+    # <min(|M|^2 w / f_max, 1)>, estimated independently on a flat sample
+    q, wq = phase_space("u u~ > t t~ h", 20000, 1000.0, seed=99)
+    acc = np.minimum(np.asarray(matrix_element("u u~ > t t~ h", q)) * wq.numpy() / info["f_max"], 1.0)
+    eff = info["efficiency"]
+    sd = math.sqrt(eff * (1 - eff) / info["n_tried"] + acc.var() / len(acc))
+    assert abs(eff - acc.mean()) < 4 * sd, (eff, acc.mean(), sd)
+    assert eff * info["n_tried"] >= 400
     # unweighted sample is biased towards large |M|^2 relative to the flat sample
     flat, _ = phase_space("u u~ > t t~ h", 400, 1000.0, seed=2)
     assert np.median(np.asarray(me)) > np.median(np.asarray(matrix_element("u u~ > t t~ h", flat)))

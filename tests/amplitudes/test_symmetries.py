@@ -4,7 +4,7 @@ import pytest
 import torch
 
 import hepscaling.amplitudes.currents as currents
-from hepscaling.amplitudes import PROCESSES, get_process, matrix_element, phase_space
+from hepscaling.amplitudes import PROCESSES, get_process, phase_space
 from hepscaling.amplitudes.validation import gauge_residual, lorentz_residual, permutation_residual
 
 FAST = ["u u~ > t t~ h", "u u~ > z g", "u u~ > z g g", "u u~ > z g g g", "u d~ > w+ z", "u d~ > w+ z g",
@@ -33,6 +33,17 @@ def test_bose_symmetry_of_gluons(proc):
     p, _ = phase_space(proc, 6, 1000.0, seed=9)
     for seed in range(2):
         assert permutation_residual(proc, p, seed=seed).max() < 1e-11
+
+
+def test_parametrisations_are_not_empty():
+    """The gauge and Bose tests run over processes filtered by their gluon legs: an empty or short filter would
+    skip them silently.  The gluon legs are read off the process names here."""
+    for name in PROCESSES:
+        legs = name.replace(">", " ").split()
+        assert list(get_process(name).gluon_legs) == [i for i, t in enumerate(legs) if t == "g"], name
+    assert len([n for n in PROCESSES if get_process(n).gluon_legs]) == 9
+    assert len([n for n in PROCESSES if len(get_process(n).gluon_legs) >= 2]) == 7
+    assert sorted(FAST + SLOW) == sorted(PROCESSES)
 
 
 def test_gauge_check_detects_a_wrong_vertex(monkeypatch):

@@ -3,7 +3,6 @@ import numpy as np
 import pytest
 
 from hepscaling.data import topqcd
-from hepscaling.data import toptagging as tt
 
 from toptagging_fixtures import random_jets, write_public_like
 

@@ -36,17 +36,58 @@ def test_load_all_first_n_and_chunks(fixture_file):
     assert str(path.resolve()) in provenance.inputs()
 
 
+def _file_rows(jets, file_p4):
+    """The file row of each jet, matched by its exact float32 bytes; fails for a jet that is not one of the file's."""
+    index = {j.tobytes(): i for i, j in enumerate(file_p4)}
+    assert len(index) == len(file_p4)  # the fixture's jets are distinct, so a match is unambiguous
+    rows = [index.get(j.tobytes(), -1) for j in jets]
+    missing = [k for k, r in enumerate(rows) if r < 0]
+    assert not missing, f"returned jets {missing[:5]} are not jets of the file"
+    return np.array(rows)
+
+
 def test_seeded_subset(fixture_file):
+    """Properties of a seeded random subset that do not depend on how it is drawn."""
     path, p4, labels = fixture_file
-    a, la = tt.load(path, n_jets=50, seed=3, chunk_size=16)
-    b, lb = tt.load(path, n_jets=50, seed=3)
-    c, _ = tt.load(path, n_jets=50, seed=4)
-    np.testing.assert_array_equal(a, b)
-    assert not np.array_equal(a, c)
-    rows = np.random.default_rng(3).choice(257, size=50, replace=False)
-    np.testing.assert_array_equal(a, p4[rows])
-    np.testing.assert_array_equal(la, labels[rows])
-    assert len({r.tobytes() for r in a}) == 50  # distinct jets
+    full, lfull = tt.load(path, n_jets=None)
+    np.testing.assert_array_equal(full, p4)
+    np.testing.assert_array_equal(lfull, labels)
+    n, N = 50, len(p4)
+    a, la = tt.load(path, n_jets=n, seed=3, chunk_size=16)  # several chunks
+    assert len(a) == len(la) == n
+    rows = _file_rows(a, p4)                                 # every jet is one of the file's jets ...
+    assert len(set(rows.tolist())) == n                      # ... without repeats
+    np.testing.assert_array_equal(la, labels[rows])          # ... each with its own label
+    # the same seed: the same jets in the same order, however the file is chunked; `rows=` reads the same jets
+    b, lb = tt.load(path, n_jets=n, seed=3)
+    np.testing.assert_array_equal(b, a)
+    np.testing.assert_array_equal(lb, la)
+    r, lr = tt.load(path, rows=rows)
+    np.testing.assert_array_equal(r, a)
+    np.testing.assert_array_equal(lr, la)
+    # another seed: another set of jets (not a reordering of the same ones)
+    c, lc = tt.load(path, n_jets=n, seed=4)
+    rows_c = _file_rows(c, p4)
+    np.testing.assert_array_equal(lc, labels[rows_c])
+    assert set(rows_c.tolist()) != set(rows.tolist())
+    # random rows, not the first n, nor a block: the mean row index of a uniform n-subset of N rows is (N - 1) / 2
+    # with standard deviation sqrt((N^2 - 1) / 12 / n * (N - n) / (N - 1)) (~ 9.4 here)
+    assert set(rows.tolist()) != set(range(n))
+    sd = np.sqrt((N ** 2 - 1) / 12 / n * (N - n) / (N - 1))
+    assert abs(rows.mean() - (N - 1) / 2) < 4 * sd, rows.mean()
+    assert rows.max() - rows.min() > N / 2
+    # in the drawn (random) order, as documented, not sorted by row
+    assert not (np.diff(rows) > 0).all()
+    # both classes, in the file's proportion (binomial tolerance, 4 sigma)
+    f = labels.mean()
+    for lab in (la, lc):
+        assert 0 < lab.sum() < n
+        assert abs(lab.sum() - n * f) < 4 * np.sqrt(n * f * (1 - f)), (lab.sum(), n * f)
+    # over ten seeds the subsets reach most of the file: uniform draws of 50 cover ~ 227 of 257 rows
+    seen = set()
+    for seed in range(10):
+        seen |= set(_file_rows(tt.load(path, n_jets=n, seed=seed)[0], p4).tolist())
+    assert len(seen) > 190, len(seen)
 
 
 def test_rows_and_too_many(fixture_file):
@@ -129,8 +170,9 @@ def test_empty_jet(tmp_path):
     with pytest.raises(DataFormatError, match=r"empty\.h5.*jet \(row\) 4.*no constituents"):
         tt.load(path)
     # a subset that avoids the bad jet loads fine
-    a, _ = tt.load(path, n_jets=4)
-    assert a.shape == (4, 200, 4)
+    a, la = tt.load(path, n_jets=4)
+    np.testing.assert_array_equal(a, p4[:4].astype(np.float32))
+    np.testing.assert_array_equal(la, labels[:4])
 
 
 def test_bad_label(tmp_path):

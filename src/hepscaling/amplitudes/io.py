@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -112,7 +113,8 @@ def load_lloca_amplitudes(path: str | os.PathLike, n_particles: int | None = Non
     """Load an amplitude file in the LLoCa / L-GATr layout.
 
     Returns ``momenta`` (N, n, 4) float64 and ``amplitudes`` (N,) float64.  ``n_particles`` defaults to the value
-    implied by a known dataset name (``zgggg.npy`` -> 7, ``zgggg_3.npy`` -> 7); otherwise (columns - 1) / 4.
+    implied by a known dataset name (``zgggg.npy`` -> 7, shard ``zgggg_3.npy`` -> 7; only a numeric suffix marks a
+    shard, so ``zg_mine.npy`` is not ``zg``); otherwise (columns - 1) / 4.
     Raises ValueError naming the file for a wrong layout, non-finite momenta or non-positive amplitudes.
     """
     path = Path(path)
@@ -127,7 +129,10 @@ def load_lloca_amplitudes(path: str | os.PathLike, n_particles: int | None = Non
         raise ValueError(f"amplitude file {path}: expected a 2-d array with 4 n + 1 columns (momenta, then |M|^2), "
                          f"got shape {arr.shape}")
     n = (arr.shape[1] - 1) // 4
-    name = path.stem.rsplit("_", 1)[0] if path.stem not in LLOCA_DATASETS else path.stem
+    name = path.stem
+    shard = re.fullmatch(r"(.+)_\d+", name)  # <name>_<k>.npy is shard k of <name>; any other suffix is not a shard
+    if name not in LLOCA_DATASETS and shard:
+        name = shard.group(1)
     expected = n_particles if n_particles is not None else LLOCA_DATASETS.get(name, (None,))[0]
     if expected is not None and expected != n:
         raise ValueError(f"amplitude file {path}: {arr.shape[1]} columns = {n} particles, expected {expected} "

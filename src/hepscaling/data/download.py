@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import http.client
 import os
 import sys
 import urllib.error
@@ -122,24 +123,8 @@ def fetch(rf: RemoteFile, directory: str | os.PathLike | None = None, timeout: f
     if rf.size is not None and have > rf.size:
         part.unlink()
         have = 0
-    req = urllib.request.Request(rf.url, headers={"User-Agent": "hepscaling"})
-    if have:
-        req.add_header("Range", f"bytes={have}-")
-    try:
-        resp = urllib.request.urlopen(req, timeout=timeout)
-    except (urllib.error.URLError, OSError) as e:
-        raise DownloadError(f"cannot download {rf.name} from {rf.url} ({getattr(e, 'reason', e)}); place the file by "
-                            f"hand at {dest}") from None
-    with resp:
-        if have and getattr(resp, "status", 200) != 206:  # server ignored the Range request: start over
-            have = 0
-        total = rf.size
-        mode = "ab" if have else "wb"
-        with open(part, mode) as f, progress(total=total, initial=have, unit="B", unit_scale=True,
-                                             desc=rf.name) as bar:
-            for block in iter(lambda: resp.read(1 << 20), b""):
-                f.write(block)
-                bar.update(len(block))
+    if rf.size is None or have < rf.size:  # a .part with every byte (interrupted before the rename) is only verified
+        _download(rf, part, have, dest, timeout)
     try:
         verify(part, rf)
     except ChecksumError:
@@ -149,6 +134,44 @@ def fetch(rf: RemoteFile, directory: str | os.PathLike | None = None, timeout: f
     os.replace(part, dest)
     os.replace(str(part) + ".sha256", str(dest) + ".sha256")
     return dest
+
+
+def _download(rf: RemoteFile, part: Path, have: int, dest: Path, timeout: float) -> None:
+    """Append the missing bytes to ``part`` (``have`` of them present) with a Range request, or rewrite it whole when
+    the server ignores Range.  Any network failure, also in the middle of the body, is a DownloadError that keeps
+    the bytes received so far for the next attempt to resume."""
+    def fail(e):
+        return DownloadError(f"cannot download {rf.name} from {rf.url} ({getattr(e, 'reason', e)}); place the file by "
+                             f"hand at {dest}")
+
+    req = urllib.request.Request(rf.url, headers={"User-Agent": "hepscaling"})
+    if have:
+        req.add_header("Range", f"bytes={have}-")
+    try:
+        resp = urllib.request.urlopen(req, timeout=timeout)
+    except urllib.error.HTTPError as e:
+        if have and e.code == 416:  # Range Not Satisfiable: nothing after byte `have`, the .part is complete
+            e.close()
+            return
+        raise fail(e) from None
+    except (urllib.error.URLError, OSError) as e:
+        raise fail(e) from None
+    with resp:
+        if have and getattr(resp, "status", 200) != 206:  # server ignored the Range request: start over
+            have = 0
+        mode = "ab" if have else "wb"
+        read = getattr(resp, "read1", resp.read)  # read1: what has arrived, so a stall loses no received byte
+        with open(part, mode) as f, progress(total=rf.size, initial=have, unit="B", unit_scale=True,
+                                             desc=rf.name) as bar:
+            while True:
+                try:
+                    block = read(1 << 20)
+                except (OSError, http.client.HTTPException) as e:  # timeout / reset in the middle of the body
+                    raise fail(e) from None
+                if not block:
+                    break
+                f.write(block)
+                bar.update(len(block))
 
 
 def fetch_dataset(dataset: str = "toptagging", only_verify: bool = False) -> list[Path]:
