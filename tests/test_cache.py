@@ -218,3 +218,21 @@ def test_prune_removes_debris_of_interrupted_writes_only_when_old(tmp_cache):
     assert res["removed"] == 1 and not old.exists() and fresh.exists() and f.cache_path(np.arange(2.0)).exists()
     with pytest.raises(ValueError, match="give max_bytes and/or older_than_days"):
         cache.prune()
+
+
+def test_content_addressed_values_round_trip_and_detect_corruption(tmp_cache):
+    import numpy as np
+
+    from hepscaling.cache import get_value, has_value, put_value
+    v = {"w": np.arange(10.0), "n": 3}
+    k = put_value(v, namespace="t")
+    assert put_value({"w": np.arange(10.0), "n": 3}, namespace="t") == k        # same content, same key
+    assert put_value({"w": np.arange(10.0), "n": 4}, namespace="t") != k
+    ok, back = get_value(k, namespace="t")
+    assert ok and np.array_equal(back["w"], v["w"]) and has_value(k, namespace="t")
+    path = next(tmp_cache.rglob(f"{k}.pkl"))
+    path.write_bytes(path.read_bytes()[:-5])                                     # truncated
+    assert get_value(k, namespace="t") == (False, None) and not has_value(k, namespace="t")
+    import pytest
+    with pytest.raises(ValueError, match="sha256"):
+        get_value("../etc/passwd", namespace="t")

@@ -151,3 +151,20 @@ def test_bad_input_names_the_problem(kwargs, match):
     args.update(kwargs)
     with pytest.raises(FitError, match=match):
         fit_power_law(**args)
+
+
+def test_fit_groups_fits_each_group_in_its_own_range():
+    import pandas as pd
+
+    from hepscaling.scaling.fit import fit_groups
+    x = np.geomspace(10, 1e5, 13)
+    rows = [(g, xi, A * xi ** -a) for g, A, a in (("steep", 3.0, 0.5), ("shallow", 1.0, 0.1)) for xi in x]
+    rows += [("short", 10.0, 1.0), ("short", 100.0, 0.5)]
+    t = pd.DataFrame(rows, columns=["clf", "T", "loss"])
+    fits = fit_groups(t, by="clf", x="T", y="loss", x_range=lambda g: (100, 1e4 if g == "steep" else None))
+    assert fits["short"] is None                                      # too few points: reported, not dropped
+    assert fits["steep"].params["alpha"] == pytest.approx(0.5, rel=1e-10)
+    assert fits["shallow"].params["alpha"] == pytest.approx(0.1, rel=1e-10)
+    assert fits["steep"].x_range[1] <= 1e4 and fits["shallow"].x_range[1] == pytest.approx(1e5)
+    with pytest.raises(FitError, match="no column"):
+        fit_groups(t, by="classifier", x="T", y="loss")

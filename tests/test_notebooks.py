@@ -44,3 +44,26 @@ def test_notebook_runs_and_records_expected_numbers(nb, tiny_root):
     if diff:
         pytest.fail("recorded numbers differ from tests/reference/tiny.json:\n  " + "\n  ".join(diff), pytrace=False)
     assert (tiny_root / f"{nb.id}.provenance.json").is_file()
+
+
+@pytest.mark.notebooks
+@pytest.mark.timeout(1200)
+def test_a_custom_profile_file_works_on_every_notebook(tmp_path):
+    """`--profile my.yaml` (outside profiles/, extending tiny, with other paper-A sizes): every notebook's parameters
+    resolve, and a paper-A page runs on the file's sizes and says so."""
+    from hepscaling import profiles
+    my = tmp_path / "elsewhere" / "my.yaml"
+    my.parent.mkdir()
+    my.write_text("description: my sizes\nextends: tiny\npapers:\n  jet_classification:\n    n_test: 250\n"
+                  "    T_values: [20, 100, 400]\n")
+    prof = profiles.load(str(my))
+    for nb in NOTEBOOKS:
+        params = book.resolve_parameters(nb, prof)
+        assert params["profile"] == str(my.resolve())               # the kernel gets a path it can open
+    nb = book.find("A_jet_classification/fig7_knn_k")
+    _, (res,) = book.execute_all(str(my), tmp_path / "out", force=True, notebooks=[nb], log=lambda *_: None)
+    assert res.ok, res.error
+    text = (tmp_path / "out" / "A_jet_classification" / "fig7_knn_k.ipynb").read_text()
+    assert "profile `my`" in text and "test 250" in text                # the data statement shows the file's sizes
+    claims = json.loads((tmp_path / "out" / "A_jet_classification" / "fig7_knn_k.claims.json").read_text())
+    assert claims["paper"] == "A" and {c["id"] for c in claims["claims"]} >= {"fig7.efp_larger_k"}

@@ -7,7 +7,6 @@
 #   title: "Fitting scaling laws: three forms, fit ranges and floors"
 #   paper: "-"
 #   reproduces: "-"
-#   status: reproduced
 #   data: "synthetic points drawn from known power laws (tutorial; no physics data)"
 # ---
 

@@ -273,6 +273,44 @@ def cached(fn: Callable | None = None, *, version: str | int | None = None):
     return deco(fn) if fn is not None else deco
 
 
+# ----------------------------------------------------------------------------------------- content-addressed values
+def _value_path(key: str, namespace: str) -> Path:
+    d = cache_dir()
+    if d is None:  # the cache is off: values that later work needs (sweep artifacts) still need a home
+        from .paths import data_dir
+        d = data_dir() / "cache-off-values"
+    if not key or any(c not in "0123456789abcdef" for c in key):
+        raise ValueError(f"cache: a value key is a sha256 hex digest, got {key!r}")
+    return d / namespace / f"{key}.pkl"
+
+
+def put_value(value: Any, namespace: str = "values") -> str:
+    """Store ``value`` under the sha256 of its pickle (content-addressed, atomic); returns that key. Storing the same
+    value twice writes it once. Used for sweep artifacts (trained checkpoints that later points load)."""
+    buf = io.BytesIO()
+    pickle.dump(value, buf, protocol=4)
+    key = hash_bytes(buf.getvalue())
+    path = _value_path(key, namespace)
+    if not read_entry(path)[0]:
+        write_entry(path, value)
+    else:
+        _mark_used(path)
+    return key
+
+
+def get_value(key: str, namespace: str = "values") -> tuple[bool, Any]:
+    """``(True, value)`` for a key of :func:`put_value`, ``(False, None)`` when absent or corrupt (then removed)."""
+    path = _value_path(key, namespace)
+    ok, value = read_entry(path)
+    if ok:
+        _mark_used(path)
+    return ok, value
+
+
+def has_value(key: str, namespace: str = "values") -> bool:
+    return _value_path(key, namespace).is_file()
+
+
 _stats = {"hits": 0, "misses": 0}
 
 

@@ -1,4 +1,4 @@
-"""One plotting style for the whole book: mplhep's style, one fixed colour per classifier and per process.
+"""One plotting style for the whole book: mplhep's style, one fixed colour per name (registered by the papers).
 
 Figures are saved as PNG and PDF next to the executed notebook (the runner sets the working directory).
 """
@@ -13,45 +13,34 @@ if not os.environ.get("DISPLAY") and "inline" not in matplotlib.get_backend().lo
     matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-# One colour per classifier and per process, used on every page of the book.
+# One colour per name (classifier, process, class), used on every page of the book. The shared entries are below;
+# each paper package registers its own names when imported (:func:`register`), so this module knows no paper.
 COLORS: dict[str, str] = {
-    # paper A classifiers
-    "knn_emd": "#1f77b4",
-    "knn_lot": "#ff7f0e",
-    "knn_efp": "#2ca02c",
-    "lr_efp": "#d62728",
-    "dnn_efp": "#9467bd",
-    "dnn_lot": "#8c564b",
     # jet classes
     "top": "#e41a1c",
     "qcd": "#377eb8",
     "cross": "#4daf4a",
-    # paper B processes
-    "u u~ > t t~ h": "#1b9e77",
-    "u u~ > z g": "#d95f02",
-    "u u~ > z g g": "#7570b3",
-    "u u~ > z g g g": "#e7298a",
-    "u u~ > z g g g g": "#66a61e",
-    "u d~ > w+ z": "#e6ab02",
-    "u d~ > w+ z g": "#a6761d",
-    "u d~ > w+ z g g": "#666666",
-    "u u~ > w+ w- z": "#17becf",
-    "g g > g g": "#bcbd22",
-    "g g > g g g": "#7f7f7f",
-    "g g > g g g g": "#aec7e8",
     # fits and references
     "fit": "#000000",
     "paper": "#999999",
 }
 
-LABELS: dict[str, str] = {
-    "knn_emd": "kNN EMD", "knn_lot": "kNN LOT", "knn_efp": "kNN EFP",
-    "lr_efp": "LR EFP", "dnn_efp": "DNN EFP", "dnn_lot": "DNN LOT",
-    "top": "top", "qcd": "QCD", "cross": "top–QCD",
-}
+LABELS: dict[str, str] = {"top": "top", "qcd": "QCD", "cross": "top–QCD"}
 
-MARKERS: dict[str, str] = {"knn_emd": "o", "knn_lot": "s", "knn_efp": "^", "lr_efp": "v", "dnn_efp": "D",
-                           "dnn_lot": "P"}
+MARKERS: dict[str, str] = {}
+
+
+def register(colors: dict[str, str] | None = None, labels: dict[str, str] | None = None,
+             markers: dict[str, str] | None = None) -> None:
+    """Add a paper's names (classifiers, processes, ...) to the book's colours, labels and markers.
+
+    A name may be registered twice only with the same colour (two papers must not paint one name differently)."""
+    for name, c in (colors or {}).items():
+        if COLORS.get(name, c) != c:
+            raise ValueError(f"plotting.register: {name!r} already has colour {COLORS[name]}, not {c}")
+        COLORS[name] = c
+    LABELS.update(labels or {})
+    MARKERS.update(markers or {})
 
 
 def color(name: str) -> str:
@@ -59,11 +48,16 @@ def color(name: str) -> str:
     try:
         return COLORS[name]
     except KeyError:
-        raise KeyError(f"plotting.color: no colour defined for {name!r}; add it to hepscaling.plotting.COLORS") from None
+        raise KeyError(f"plotting.color: no colour defined for {name!r}; register it with hepscaling.plotting.register "
+                       "(paper packages do so in their __init__)") from None
 
 
 def label(name: str) -> str:
     return LABELS.get(name, name)
+
+
+def marker(name: str, default: str = "o") -> str:
+    return MARKERS.get(name, default)
 
 
 def style() -> None:
@@ -75,6 +69,22 @@ def style() -> None:
         pass
     plt.rcParams.update({"figure.figsize": (7, 5), "font.size": 14, "axes.labelsize": 15, "legend.fontsize": 11,
                          "savefig.bbox": "tight", "figure.dpi": 90})
+
+
+def decorate(ax, xlabel: str, ylabel: str | None = None, title: str | None = None, logx: bool = True,
+             logy: bool = False, legend: bool = True) -> None:
+    """The book's axes: labels, a small title, log scales (x by default) and a small legend."""
+    if logx:
+        ax.set_xscale("log")
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    if ylabel is not None:
+        ax.set_ylabel(ylabel)
+    if title is not None:
+        ax.set_title(title, fontsize=12)
+    if legend:
+        ax.legend(fontsize=9)
 
 
 def savefig(fig, name: str, directory: str | os.PathLike | None = None) -> list[Path]:

@@ -13,6 +13,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from .atomic import write_text
 from .cache import hash_file
 from .paths import repo_root
 
@@ -99,7 +100,7 @@ def footer(write_to: str | os.PathLike | None = None):
     if write_to is None and _context.get("output_stem"):
         write_to = f"{_context['output_stem']}.provenance.json"
     if write_to:
-        Path(write_to).write_text(json.dumps(info, indent=2, default=str))
+        write_text(write_to, json.dumps(info, indent=2, default=str))
     g = info["git"]
     lines = ["### Provenance", "",
              f"- **git**: `{g['sha'][:12]}`{' (dirty working tree)' if g['dirty'] else ''}",

@@ -60,3 +60,16 @@ def test_covariance_spectrum_eq8():
     assert np.allclose(covariance_spectrum(np.tile(c, (10, 1)), center=True), 0, atol=1e-12)
     with pytest.raises(ValueError, match="row \\(data point\\) 1"):
         covariance_spectrum(np.array([[1.0, 2.0], [np.nan, 1.0]]))
+
+
+def test_spectrum_power_law_recovers_a_known_spectrum():
+    from hepscaling.geometry import covariance_spectrum, spectrum_power_law
+    rng = np.random.default_rng(0)
+    F = 40
+    lam = np.arange(1, F + 1, dtype=float) ** -1.5                  # population eigenvalues i^-1.5
+    X = rng.normal(size=(20000, F)) * np.sqrt(lam)
+    fit = spectrum_power_law(covariance_spectrum(X), ranks=(2, 20))
+    assert fit.params["alpha"] == pytest.approx(1.5, abs=0.05)
+    assert 0 < fit.errors["alpha"] < 0.05
+    with pytest.raises(ValueError, match="fewer than two positive"):
+        spectrum_power_law(np.array([1.0, 0.0, 0.0]), ranks=(1, 3))

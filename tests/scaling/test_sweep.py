@@ -11,8 +11,9 @@ import cloudpickle
 import pytest
 
 from hepscaling.scaling import sweep
-from hepscaling.scaling.sweep import (PAPER_A_REPEATS, SweepError, build_grid, derive_seed, gather, make_grid,
-                                      point_id, point_path, read_point, repeats_for, run_sweep, write_point_atomic)
+from hepscaling.scaling.sweep import (Artifact, ArtifactMissing, SweepError, derive_seed, gather, load_artifact,
+                                      make_grid, point_artifact, point_id, point_path, read_point, run_sweep,
+                                      with_repeats, write_point_atomic)
 
 # the workers of a LocalCluster import tasks by reference; ship this test module's functions by value instead
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
@@ -36,17 +37,55 @@ def starts(log: Path) -> list[tuple[str, int]]:
     return [(a, int(b)) for a, b in (line.split() for line in log.read_text().splitlines() if line.strip())]
 
 
-def test_paper_a_repeats_and_grid():
-    assert repeats_for("lr_efp", 1e5) == 10 and repeats_for("lr_efp", 2e5) == 1
-    assert repeats_for("knn_emd", 5000) == 10 and repeats_for("knn_lot", 5001) == 1
-    assert repeats_for("dnn_efp", 300) == 5 and repeats_for("dnn_lot", 500) == 1
-    assert repeats_for("dnn_efp", 100, {"dnn": (2, 1000)}) == 2 and repeats_for("x", 10, 3) == 3
-    g = build_grid(["lr_efp", "dnn_lot"], [100, 500, 1000], T_ranges={"lr_efp": (400, 1e9)})
-    assert [(p["classifier"], p["T"]) for p in g].count(("lr_efp", 100)) == 0
-    assert len([p for p in g if p["classifier"] == "lr_efp"]) == 20
-    assert len([p for p in g if p["classifier"] == "dnn_lot"]) == 5 + 1 + 1
-    assert len(make_grid(a=[1, 2], b=["x", "y", "z"])) == 6
-    assert PAPER_A_REPEATS["knn"] == (10, 5000)
+def test_grids_with_named_axes_and_point_dependent_repeats():
+    g = make_grid(N=[10, 100], D=[1, 2, 3])
+    assert len(g) == 6 and g[0] == {"N": 10, "D": 1} and g[-1] == {"N": 100, "D": 3}
+    r = with_repeats(g, lambda p: 4 if p["D"] <= 1 else 1)
+    assert len(r) == 2 * 4 + 4 * 1
+    assert sorted(p["repeat"] for p in r if p == {**p, "N": 10, "D": 1}) == [0, 1, 2, 3]
+    assert len({point_id(p) for p in r}) == len(r)               # every repeat is its own point (own seed)
+    assert len(with_repeats(g, 2)) == 12
+    with pytest.raises(ValueError, match="already has a 'repeat'"):
+        with_repeats(r, 2)
+    with pytest.raises(ValueError, match="int >= 1"):
+        with_repeats(g, lambda p: 0)
+    with pytest.raises(ValueError, match="axis 'D' is empty"):
+        make_grid(N=[1], D=[])
+
+
+def pretrain_task(point, seed):
+    """Stands in for a pretraining run: returns a 'checkpoint' (not a plain value) as an artifact."""
+    import numpy as np
+    w = np.random.default_rng(seed).normal(size=(50, 50)) * point["scale"]
+    return {"norm": float(np.linalg.norm(w)), "checkpoint": Artifact({"w": w, "scale": point["scale"]})}
+
+
+def finetune_task(point, seed, pre_dir):
+    """Stands in for fine-tuning: loads the pretrained point's artifact."""
+    ck = point_artifact(pre_dir, {"scale": point["scale"]}, "checkpoint")
+    return {"norm_from_checkpoint": float(((ck["w"] ** 2).sum()) ** 0.5), "scale": ck["scale"]}
+
+
+def test_artifacts_go_through_the_cache_and_later_points_load_them(tmp_path, tmp_cache):
+    pre = run_sweep(pretrain_task, [{"scale": 1.0}, {"scale": 2.0}], tmp_path / "pre", scheduler="sync")
+    ref = pre["checkpoint"].iloc[1]
+    assert isinstance(ref, str) and ref.startswith("artifact:")            # the record holds a reference only
+    assert "w" not in (tmp_path / "pre" / "points").iterdir().__next__().read_text()
+    ck = load_artifact(ref)
+    assert ck["scale"] == 2.0 and abs(float((ck["w"] ** 2).sum()) ** 0.5 - pre["norm"].iloc[1]) < 1e-12
+    assert any(tmp_cache.rglob("*.pkl"))                                   # stored in the one cache
+    fine = run_sweep(finetune_task, [{"scale": 2.0, "lr": 0.1}], tmp_path / "fine", scheduler="sync",
+                     context={"pre_dir": str(tmp_path / "pre")})
+    assert fine["norm_from_checkpoint"].iloc[0] == pytest.approx(pre["norm"].iloc[1], rel=1e-12)
+    # a pruned artifact: loading says so, and rerunning the sweep recomputes (only) the point that made it
+    for f in tmp_cache.rglob("*.pkl"):
+        f.unlink()
+    with pytest.raises(ArtifactMissing, match="not in the cache"):
+        load_artifact(ref)
+    again = run_sweep(pretrain_task, [{"scale": 1.0}, {"scale": 2.0}], tmp_path / "pre", scheduler="sync")
+    assert list(again["norm"]) == list(pre["norm"]) and load_artifact(again["checkpoint"].iloc[1])["scale"] == 2.0
+    with pytest.raises(ValueError, match="artifact:<sha256>"):
+        load_artifact("checkpoint.pt")
 
 
 def test_seeds_are_per_point_and_stable():

@@ -1,6 +1,7 @@
 """hepscaling.geometry — data-manifold diagnostics of paper A §5: the covariance spectrum (eq. 8) and the
 correlation dimension from a pairwise (EMD) distance matrix (eq. 9), within a class and across classes."""
 from .dimension import correlation_dimension, pair_counts, pair_distances
-from .spectrum import covariance_matrix, covariance_spectrum
+from .spectrum import covariance_matrix, covariance_spectrum, spectrum_power_law
 
-__all__ = ["correlation_dimension", "pair_counts", "pair_distances", "covariance_matrix", "covariance_spectrum"]
+__all__ = ["correlation_dimension", "pair_counts", "pair_distances", "covariance_matrix", "covariance_spectrum",
+           "spectrum_power_law"]

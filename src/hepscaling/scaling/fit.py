@@ -366,3 +366,39 @@ def _sample(fit: PowerLawFit, rng) -> PowerLawFit:
     return PowerLawFit(form=fit.form, params=params, errors=fit.errors, free=fit.free, cov=fit.cov,
                        x_range=fit.x_range, n_points=fit.n_points, chi2=fit.chi2, ndof=fit.ndof,
                        log_space=fit.log_space, x=fit.x, y=fit.y, sigma=fit.sigma)
+
+
+# ------------------------------------------------------------------------------------------------ fits per group
+def fit_groups(table, by: str, x: str, y: str, form: str = "pure", x_range=None, sigma: str | None = None,
+               min_points: int | None = None, **kw) -> dict:
+    """One power-law fit per group of a tidy table: ``{group value: PowerLawFit or None}``.
+
+    ``table``: a pandas DataFrame with columns ``by``, ``x``, ``y`` (and ``sigma``, the name of a column of 1σ errors,
+    if given). ``x_range``: ``(lo, hi)`` for every group, or a function ``group -> (lo, hi)`` (e.g. the DNNs of
+    paper A only up to T = 2e5). A group with fewer than ``min_points`` points in range (default: the form's minimum)
+    or whose fit fails gets ``None``, so a page can say which groups could not be fitted. Extra keywords go to
+    :func:`fit_power_law`.
+    """
+    missing = [c for c in (by, x, y, sigma) if c is not None and c not in table.columns]
+    if missing:
+        raise FitError(f"fit_groups: the table has no column(s) {missing}; it has {list(table.columns)}")
+    npar = 2 if form == "pure" else 3
+    need = npar + 1 if min_points is None else int(min_points)
+    out = {}
+    for key, g in table.groupby(by, sort=True):
+        rng = x_range(key) if callable(x_range) else x_range
+        xs = g[x].to_numpy(float)
+        if rng is not None:
+            lo, hi = rng
+            sel = (xs >= (-np.inf if lo is None else lo)) & (xs <= (np.inf if hi is None else hi))
+        else:
+            sel = np.ones(len(xs), bool)
+        if sel.sum() < need:
+            out[key] = None
+            continue
+        try:
+            out[key] = fit_power_law(xs[sel], g[y].to_numpy(float)[sel], form,
+                                     sigma=None if sigma is None else g[sigma].to_numpy(float)[sel], **kw)
+        except FitError:
+            out[key] = None
+    return out

@@ -1,8 +1,15 @@
-"""The sweep engine: run a task function over a grid of points (classifier x T x repeat, or anything), on Dask.
+"""The sweep engine: run a task function over a grid of points (any named axes), on Dask.
 
-Shared by all papers. A *point* is a small dict of plain values, e.g. ``{"classifier": "knn_emd", "T": 500,
-"repeat": 3}``. A *task* is an importable function ``task(point, seed, **context) -> dict`` returning plain values
-(numbers, strings, short lists); it must depend only on its arguments, so running it twice gives the same answer.
+Shared by all papers; it knows none of them. A *point* is a small dict of plain values, e.g. ``{"classifier":
+"knn_emd", "T": 500, "repeat": 3}`` or ``{"N": 1e5, "D": 1e4}``. A *task* is an importable function
+``task(point, seed, **context) -> dict`` returning plain values (numbers, strings, short lists) and, where a point
+produces something a later point needs (a trained checkpoint that fine-tuning loads), :class:`Artifact` values:
+those are stored through the one cache (:func:`hepscaling.cache.put_value`) and the point's record holds a reference
+(``"artifact:<sha256>"``) that :func:`load_artifact` reads back. A task must depend only on its arguments, so running
+it twice gives the same answer.
+
+* **Grids.** :func:`make_grid` (Cartesian product of named axes) and :func:`with_repeats` (a ``repeat`` axis whose
+  length may depend on the point) build the points; a paper's package decides its own axes and repeat rules.
 
 * **Seeds.** Each point gets its own seed, derived from the base seed and the point (:func:`derive_seed`, a hash), so
   a point's numbers do not depend on which other points are in the grid or in which order they run.
@@ -26,8 +33,9 @@ Shared by all papers. A *point* is a small dict of plain values, e.g. ``{"classi
 
 Example::
 
-    from hepscaling.scaling.sweep import build_grid, run_sweep
-    points = build_grid(["lr_efp", "knn_lot"], [100, 1000], repeats={"lr": (10, 1e5), "knn": (10, 5000)})
+    from hepscaling.scaling.sweep import make_grid, run_sweep, with_repeats
+    points = with_repeats(make_grid(model=["mlp"], N=[1e3, 1e4], D=[100, 1000]),
+                          lambda p: 5 if p["D"] <= 100 else 1)
     table = run_sweep(my_task, points, "data/sweeps/demo", base_seed=0, scheduler="local")
 
 Cluster YAML (``scheduler="cluster.yaml"``)::
@@ -68,11 +76,6 @@ from ..progress import quiet as _quiet
 POINTS_SUBDIR = "points"
 RESULTS_FILE = "results.parquet"
 MANIFEST_FILE = "sweep.json"
-
-#: Paper A §4: "for logistic regression we average 10 times for T <= 1e5, for the kNN classifiers we average 10 times
-#: for T <= 5000, and for the DNN classifiers we average 5 times for T <= 300" — family: (repeats, up to T).
-PAPER_A_REPEATS: dict[str, tuple[int, float]] = {"lr": (10, 1e5), "knn": (10, 5000), "dnn": (5, 300)}
-
 
 class SweepError(RuntimeError):
     """Raised when points of a sweep failed; the message names the points and shows the first traceback."""
@@ -123,41 +126,101 @@ def make_grid(**axes: Iterable) -> list[dict]:
     return [dict(zip(names, combo)) for combo in itertools.product(*values)]
 
 
-def repeats_for(classifier: str, T: float, repeats: dict[str, tuple[int, float]] | int | None = None) -> int:
-    """How many repeats a (classifier, T) point gets. ``repeats`` maps a classifier name or its family prefix
-    (``"lr"``, ``"knn"``, ``"dnn"``: the part before the first underscore) to ``(n_repeats, up_to_T)``; points with
-    T above ``up_to_T`` (or classifiers not listed) run once. An int applies to every point."""
-    if repeats is None:
-        repeats = PAPER_A_REPEATS
-    if isinstance(repeats, int):
-        if repeats < 1:
-            raise ValueError(f"repeats must be >= 1, got {repeats}")
-        return repeats
-    rule = repeats.get(classifier, repeats.get(classifier.split("_")[0]))
-    if rule is None:
-        return 1
-    n, up_to = rule
-    if int(n) < 1:
-        raise ValueError(f"repeats for {classifier!r} must be >= 1, got {n}")
-    return int(n) if T <= float(up_to) else 1
-
-
-def build_grid(classifiers: Iterable[str], T_values: Iterable, repeats: dict | int | None = None,
-               T_ranges: dict[str, tuple[float, float]] | None = None, **extra) -> list[dict]:
-    """Points ``{"classifier", "T", "repeat", **extra}`` for every classifier and training size.
-
-    ``repeats``: see :func:`repeats_for` (default: paper A's). ``T_ranges`` restricts a classifier to
-    ``lo <= T <= hi`` (e.g. LR only for T >= 400, kNN EMD only up to 3.5e4)."""
-    T_ranges = T_ranges or {}
+def with_repeats(points: Iterable[dict], repeats: int | Callable[[dict], int]) -> list[dict]:
+    """Each point ``n`` times, with ``repeat = 0 .. n-1`` (a different derived seed each). ``repeats`` is an int or a
+    function of the point (e.g. more repeats for small training sets, as the papers average small-T points)."""
     out = []
-    for c in classifiers:
-        lo, hi = T_ranges.get(c, (-math.inf, math.inf))
-        for T in T_values:
-            if not lo <= T <= hi:
-                continue
-            for r in range(repeats_for(c, T, repeats)):
-                out.append({"classifier": c, "T": T, "repeat": r, **extra})
+    for p in points:
+        if "repeat" in p:
+            raise ValueError(f"with_repeats: point {p} already has a 'repeat' axis")
+        n = repeats(p) if callable(repeats) else repeats
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise ValueError(f"with_repeats: the number of repeats must be an int >= 1, got {n!r} for point {p}")
+        out.extend({**p, "repeat": r} for r in range(n))
     return out
+
+
+# ------------------------------------------------------------------------------------------------------ artifacts
+ARTIFACT_PREFIX = "artifact:"
+ARTIFACT_NAMESPACE = "sweep-artifacts"
+
+
+class Artifact:
+    """A value a task returns that is not a plain number (e.g. a trained network's state dict). The sweep stores it
+    through the cache and records ``"artifact:<sha256>"`` in the point's result; :func:`load_artifact` reads it."""
+
+    def __init__(self, value: Any):
+        self.value = value
+
+
+class ArtifactMissing(LookupError):
+    """An artifact a record refers to is no longer stored (e.g. the cache was pruned); its point is recomputed."""
+
+
+def load_artifact(ref: str) -> Any:
+    """The value behind an ``"artifact:<sha256>"`` reference of a point's result."""
+    from ..cache import get_value
+
+    if not (isinstance(ref, str) and ref.startswith(ARTIFACT_PREFIX)):
+        raise ValueError(f"load_artifact: expected a reference 'artifact:<sha256>' from a point's result, got {ref!r}")
+    ok, value = get_value(ref[len(ARTIFACT_PREFIX):], namespace=ARTIFACT_NAMESPACE)
+    if not ok:
+        raise ArtifactMissing(f"artifact {ref} is not in the cache (pruned or written by another machine); rerun the "
+                              "point that produced it")
+    return value
+
+
+def _store_artifacts(result: dict) -> dict:
+    from ..cache import put_value
+
+    def conv(v):
+        if isinstance(v, Artifact):
+            return ARTIFACT_PREFIX + put_value(v.value, namespace=ARTIFACT_NAMESPACE)
+        if isinstance(v, dict):
+            return {k: conv(x) for k, x in v.items()}
+        if isinstance(v, (list, tuple)):
+            return [conv(x) for x in v]
+        return v
+    return conv(result)
+
+
+def _artifact_refs(v) -> list[str]:
+    if isinstance(v, str):
+        return [v] if v.startswith(ARTIFACT_PREFIX) else []
+    if isinstance(v, dict):
+        return [r for x in v.values() for r in _artifact_refs(x)]
+    if isinstance(v, (list, tuple)):
+        return [r for x in v for r in _artifact_refs(x)]
+    return []
+
+
+def _artifacts_present(rec: dict) -> bool:
+    from ..cache import has_value
+    return all(has_value(r[len(ARTIFACT_PREFIX):], namespace=ARTIFACT_NAMESPACE) for r in _artifact_refs(rec["result"]))
+
+
+def _finished(directory, point: dict) -> bool:
+    """True when the point's record exists with all its artifacts; a record whose artifacts were pruned from the
+    cache is removed, so the point is recomputed."""
+    path = point_path(directory, point)
+    rec = read_point(path)
+    if rec is None:
+        return False
+    if _artifacts_present(rec):
+        return True
+    path.unlink(missing_ok=True)
+    return False
+
+
+def point_artifact(directory: str | os.PathLike, point: dict, name: str) -> Any:
+    """The artifact ``name`` of a finished point of the sweep in ``directory`` (e.g. the pretrained checkpoint that a
+    fine-tuning point starts from). Raises LookupError when the point is not finished or has no such artifact."""
+    rec = read_point(point_path(directory, point))
+    if rec is None:
+        raise LookupError(f"sweep {directory}: point {point} is not finished; run it first")
+    if name not in rec["result"]:
+        raise LookupError(f"sweep {directory}: point {point} has no result {name!r} (it has {sorted(rec['result'])})")
+    return load_artifact(rec["result"][name])
 
 
 # -------------------------------------------------------------------------------------------------- point files
@@ -219,21 +282,22 @@ def _json_default(o):
         return o.tolist()
     if hasattr(o, "item"):
         return o.item()
-    raise TypeError(f"sweep: task results must be plain values; cannot store {type(o).__name__}")
+    raise TypeError(f"sweep: task results must be plain values (wrap other objects in sweep.Artifact); cannot store "
+                    f"{type(o).__name__}")
 
 
 def run_point(task: Callable, point: dict, seed: int, directory: str, context: dict | None = None) -> dict:
     """Run one point unless it is already finished; write its record atomically. Returns the stored record.
     This is what runs on a Dask worker (or in-process for ``scheduler="sync"``)."""
     path = point_path(directory, point)
-    rec = read_point(path)
-    if rec is not None:
-        return rec
+    if _finished(directory, point):
+        return read_point(path)
     t0 = time.time()
     result = task(dict(point), int(seed), **(context or {}))
     if not isinstance(result, dict):
         raise TypeError(f"sweep: task {getattr(task, '__name__', task)!r} must return a dict of plain values, "
                         f"got {type(result).__name__} for point {point}")
+    result = _store_artifacts(result)
     rec = {"point": {str(k): _plain(v) for k, v in point.items()}, "point_id": point_id(point), "seed": int(seed),
            "result": result, "elapsed_s": time.time() - t0, "host": socket.gethostname(), "pid": os.getpid(),
            "finished_at": time.time()}
@@ -447,7 +511,7 @@ def run_sweep(task: Callable, points: list[dict], directory: str | os.PathLike, 
     _clean_stale_tmp(directory)
     (directory / POINTS_SUBDIR).mkdir(parents=True, exist_ok=True)
 
-    todo = [p for p in points if read_point(point_path(directory, p)) is None]
+    todo = [p for p in points if not _finished(directory, p)]
     if priority is not None:
         todo.sort(key=lambda p: -priority(p))
     prog = Progress(total=len(points), done=len(points) - len(todo), already_done=len(points) - len(todo),

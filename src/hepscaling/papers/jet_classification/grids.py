@@ -1,0 +1,120 @@
+"""The grids of points paper A's pages need, and running them on the shared sweep engine.
+
+One sweep directory per data configuration and task code version (``data/sweeps/paper_a-<hash>``) holds every point
+of the chapter: the main sweep (classifier x T x repeat; Figs. 1, 2, 5, 7 and Table 1), LR on fewer EFPs (Fig. 3) and
+the R and reference-size scans (Fig. 6). A point is identified by its content, so e.g. the LOT points of Fig. 6 with
+the default reference size are the main sweep's; the first page that needs a point computes it, the others read it,
+and an interrupted run resumes.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from ...cache import code_version
+from ...paths import data_dir
+from ...scaling.sweep import make_grid, run_sweep, with_repeats
+from . import task as _task
+from .config import ConfigError, data_config
+from .data import prepare
+from .task import CLASSIFIERS, FEATURE_OF, efp_degree_counts, point_task
+
+
+def family(classifier: str) -> str:
+    """``lr``, ``knn`` or ``dnn``: the part of the classifier's name that sets its repeats (§4)."""
+    return classifier.split("_")[0]
+
+
+def repeats_rule(cfg: dict, override: int | None = None):
+    """Number of random training sets of a point: the profile's ``repeats`` (``{family: (n, up_to_T)}``: n for
+    T <= up_to_T, one above; paper: LR 10x for T <= 1e5, kNN 10x for T <= 5000, DNN 5x for T <= 300), or
+    ``override`` for every T."""
+    def n(point: dict) -> int:
+        if override is not None:
+            return int(override)
+        reps, up_to = cfg["repeats"].get(family(point["classifier"]), (1, 0))
+        return int(reps) if point["T"] <= up_to else 1
+    return n
+
+
+def pool_size(cfg: dict, point: dict) -> int:
+    """Size of the training pool a point draws its T jets from."""
+    if point["classifier"] == "knn_emd":
+        return int((cfg["emd_small"] if point.get("emd_set") == "small" else cfg["emd"])["n_pool"])
+    return int(cfg["n_train"])
+
+
+def drop_redundant_repeats(points: list[dict], cfg: dict) -> list[dict]:
+    """Drop repeats > 0 of deterministic classifiers (kNN, LR) at T = the whole pool: every repeat would draw the
+    same training set and give the same loss (the paper's pool of 1.2M never hits this; small profiles do)."""
+    return [p for p in points if not (p.get("repeat", 0) > 0 and family(p["classifier"]) != "dnn"
+                                      and int(p["T"]) >= pool_size(cfg, p))]
+
+
+def _classifier_points(cfg: dict, classifier: str, Ts, repeats: int | None = None, **extra) -> list[dict]:
+    lo = cfg["lr_T_min"] if classifier == "lr_efp" else 0
+    Ts = [T for T in Ts if T >= lo and T <= pool_size(cfg, {"classifier": classifier, **extra})]
+    if not Ts:
+        return []
+    pts = with_repeats(make_grid(classifier=[classifier], T=Ts), repeats_rule(cfg, repeats))
+    return [{**p, **extra} for p in pts]
+
+
+def main_points(cfg: dict, classifiers=CLASSIFIERS) -> list[dict]:
+    """The main sweep (Figs. 1, 2, 5, 7 and Table 1): classifier x T x repeat (kNN EMD on its own T grid)."""
+    pts = []
+    for c in classifiers:
+        pts += _classifier_points(cfg, c, cfg["T_values_emd"] if c == "knn_emd" else cfg["T_values"])
+    return drop_redundant_repeats(pts, cfg)
+
+
+def lr_nefp_points(cfg: dict, n_features: list[int], T_values: list | None = None,
+                   repeats: int | None = None) -> list[dict]:
+    """LR on the first n EFPs (degree order) for each n and T (Fig. 3); n = all EFPs gives the main sweep's points."""
+    total = efp_degree_counts(cfg["efp_dmax"])[cfg["efp_dmax"]]
+    pts = []
+    for n in n_features:
+        if not 1 <= n <= total:
+            raise ConfigError(f"paper A: n_features = {n} outside [1, {total}]")
+        extra = {} if n == total else {"n_features": int(n)}
+        pts += _classifier_points(cfg, "lr_efp", T_values or cfg["T_values"], repeats, **extra)
+    return drop_redundant_repeats(pts, cfg)
+
+
+def hyperparameter_points(cfg: dict, R_values: list[float], n_ref_values: list[int], repeats: int) -> list[dict]:
+    """Fig. 6: kNN EMD (un-normalised, on the smaller EMD sets) for each R, kNN LOT for each reference size."""
+    T_emd = [T for T in cfg["T_values"] if T <= cfg["emd_small"]["n_pool"]]
+    pts = []
+    for R in R_values:
+        pts += _classifier_points(cfg, "knn_emd", T_emd, repeats, R=float(R), emd_set="small", emd_energy=True)
+    for n in n_ref_values:
+        extra = {} if n == cfg["lot_n_ref"] else {"n_ref": int(n)}
+        pts += _classifier_points(cfg, "knn_lot", cfg["T_values"], repeats, **extra)
+    return drop_redundant_repeats(pts, cfg)
+
+
+def sweep_directory(dcfg: dict) -> Path:
+    """``data/sweeps/paper_a-<hash>``: one directory per data configuration and version of the task's code."""
+    h = hashlib.sha256(json.dumps(dcfg, sort_keys=True, default=str).encode())
+    h.update(code_version(_task.__name__).encode())
+    return data_dir() / "sweeps" / f"paper_a-{h.hexdigest()[:16]}"
+
+
+def run_points(cfg: dict, points: list[dict], seed: int = 0, scheduler: str = "local",
+               n_workers: int | None = None) -> pd.DataFrame:
+    """Run (or read) paper-A points; returns the tidy table (one row per point)."""
+    dcfg = data_config(cfg, seed)
+    full = prepare(dcfg, [(FEATURE_OF[p["classifier"]], p) for p in points])
+    return run_sweep(point_task, points, sweep_directory(dcfg), base_seed=seed, scheduler=scheduler,
+                     n_workers=n_workers, context={"dcfg": full},
+                     priority=lambda p: float(p["T"]) * (10.0 if p["classifier"].startswith("dnn") else 1.0),
+                     meta={"paper": "A", "profile": cfg["label"]})
+
+
+def run_main_sweep(cfg: dict, seed: int = 0, scheduler: str = "local", n_workers: int | None = None,
+                   classifiers=CLASSIFIERS) -> pd.DataFrame:
+    """The main sweep of paper A. The first page that calls it computes it; the others read it."""
+    return run_points(cfg, main_points(cfg, classifiers), seed, scheduler, n_workers)
