@@ -102,7 +102,7 @@ def test_constituents_are_those_of_fastjets_jets():
     """The selected constituents (gathered from FastJet's constituent indices) add up to FastJet's own jet."""
     py = P.make_pythia("qcd", 9)
     batch = py.nextBatch(120)
-    p4, _, ev, (jE, jx, jy, jz) = P.select_jets(batch, "qcd", S, return_all=True)
+    p4, _, ev, (jE, jx, jy, jz, _) = P.select_jets(batch, "qcd", S, return_all=True)
     assert len(p4) > 20
     full = (p4[..., 0] > 0).sum(1) < S.max_constituents
     assert full.sum() > 20  # the comparison below is not over an empty set
@@ -157,3 +157,25 @@ def test_smearing_changes_momenta_but_keeps_directions():
     np.testing.assert_allclose(x2 / e2, 0.6)
     rel = e2 / E - 1
     assert rel[ids == 2112].std() > rel[ids == 22].std()  # hadron calorimeter is worse than the ECAL
+
+
+def test_leading_jet_only_keeps_at_most_the_hardest_jet_of_each_event():
+    import dataclasses
+    ev = np.array([0, 0, 1, 2, 2, 2, 5])
+    pt = np.array([600.0, 700.0, 560.0, 580.0, 580.0, 900.0, 600.0])
+    np.testing.assert_array_equal(P.leading_in_event(ev, pt), [False, True, True, False, False, True, True])
+    assert not P.leading_in_event(np.zeros(0, int), np.zeros(0)).any()
+    py = P.make_pythia("qcd", 11)
+    batch = py.nextBatch(200)
+    lead, _, ev_lead, (jE, jx, jy, jz, jev) = P.select_jets(batch, "qcd", S, return_all=True)
+    every, _, ev_every = P.select_jets(batch, "qcd", dataclasses.replace(S, leading_jet_only=False))
+    assert len(np.unique(ev_lead)) == len(ev_lead)                        # one jet per event at most
+    assert len(every) > len(lead) > 20                                    # dijets: often both jets in the window
+    assert set(ev_lead) <= set(ev_every)
+    # the kept jet is the hardest clustered jet of its event (constituent sums, for jets not cut at 200 particles)
+    jpt = np.hypot(jx, jy)
+    full = (lead[..., 0] > 0).sum(1) < S.max_constituents
+    pt_lead = np.hypot(lead[full][..., 1].astype(float).sum(1), lead[full][..., 2].astype(float).sum(1))
+    assert full.sum() > 20
+    for e, p in zip(ev_lead[full], pt_lead):
+        assert p == pytest.approx(jpt[jev == e].max(), rel=1e-5)

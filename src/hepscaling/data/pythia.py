@@ -13,7 +13,8 @@ Settings (the defaults of :class:`GeneratorSettings`; every run writes them to a
   events that the selected jets are identical with and without this cut).  ``particle_pt_min`` (default 0: none)
   can drop softer particles, Delphes-like (its ATLAS card's tower thresholds are 0.5-1 GeV); that is a different
   dataset, not the default.
-* Selection: every jet with 550 < pT < 650 GeV and |eta| < 2 (usually the one or two leading jets of the event).
+* Selection: the leading jet of each event (the hardest anti-kT jet; as in the Top Tagging set), kept when
+  550 < pT < 650 GeV and |eta| < 2 (``leading_jet_only=False`` keeps every jet in the window instead).
   Top jets must be matched: a hadronic top (last copy before its decay) and its three decay quarks (b and the W's
   q q', as produced in the decays) all within dR < 0.8 (rapidity-phi) of the jet axis.
 * Up to 200 constituents, pT-ordered, zero-padded, written in the Top Tagging format
@@ -74,6 +75,7 @@ class GeneratorSettings:
     max_constituents: int = 200
     particle_absy_max: float | None = 3.6
     particle_pt_min: float = 0.0  # GeV; 0 = every visible particle (the default: particle level, as the issue asks)
+    leading_jet_only: bool = True  # the Top Tagging set keeps the leading jet of each event only
     smearing: bool = False
     batch_events: int = 400
 
@@ -221,7 +223,7 @@ def select_jets(batch, process: str, settings: GeneratorSettings = GeneratorSett
 
     Returns ``(p4, truth, event_index)``: ``p4`` float32 ``(n, max_constituents, 4)`` (E, px, py, pz) pT-ordered
     zero-padded, ``truth`` ``(n, 4)`` the matched top (zeros for QCD), ``event_index`` the event each jet came from.
-    ``return_all=True`` also returns every clustered jet above ``jet_pt_min`` as flat (E, px, py, pz) arrays.
+    ``return_all=True`` also returns every clustered jet above ``jet_pt_min`` as flat (E, px, py, pz, event) arrays.
     With ``settings.smearing`` the visible particles are smeared (seeded by ``smear_seed``) before clustering.
     ``timing``, if given, accumulates the CPU seconds spent inside FastJet under ``"cpu_fastjet_s"``.
 
@@ -257,6 +259,8 @@ def select_jets(batch, process: str, settings: GeneratorSettings = GeneratorSett
     jpt = np.hypot(jx, jy)
     jeta = np.arcsinh(jz / np.maximum(jpt, 1e-300))
     sel = (jpt > settings.jet_pt_min) & (jpt < settings.jet_pt_max) & (np.abs(jeta) < settings.jet_abseta_max)
+    if settings.leading_jet_only:  # the hardest jet of its event (FastJet's list is not sorted)
+        sel &= leading_in_event(evt, jpt)
     truth = np.zeros((len(jpt), 4))
     if process == "top":
         yphi, top4, valid = _top_decays(r, n_events)
@@ -287,8 +291,18 @@ def select_jets(batch, process: str, settings: GeneratorSettings = GeneratorSett
             out[jet_of[keep], pos[keep], k] = m[rows[keep]]
     result = (out, truth[idx].astype(np.float32), evt[idx])
     if return_all:
-        return result + ((jE, jx, jy, jz),)
+        return result + ((jE, jx, jy, jz, evt),)
     return result
+
+
+def leading_in_event(event: np.ndarray, pt: np.ndarray) -> np.ndarray:
+    """Mask of the highest-pT entry of each event (``event`` sorted or not; ties: the first in input order)."""
+    lead = np.zeros(len(pt), dtype=bool)
+    if len(pt):
+        order = np.lexsort((np.arange(len(pt)), -pt, event))      # by event, then pT descending, then input order
+        first = np.r_[True, event[order][1:] != event[order][:-1]]
+        lead[order[first]] = True
+    return lead
 
 
 def _cluster(mom, pstart, R):

@@ -157,11 +157,13 @@ def describe(source: str = "local") -> str:
 
         v = versions()
         s = SETTINGS
-        return (f"local substitute (particle level, no detector simulation): Pythia {v['pythia8mc']} "
+        return (f"local substitute (particle level: no detector simulation, no pile-up): Pythia {v['pythia8mc']} "
                 f"(pythia8mc) pp at {s.ecm / 1000:g} TeV, default tune, MPI {'on' if s.mpi else 'off'}, hadronic "
-                f"ttbar (signal) vs QCD dijets (HardQCD:all), {s.pthat_min:g} < pTHat < {s.pthat_max:g} GeV; "
-                f"anti-kT R = {s.jet_R:g} (FastJet via scikit-hep fastjet {v['fastjet']}) on visible final-state "
-                f"particles; {s.jet_pt_min:g} < pT < {s.jet_pt_max:g} GeV, |eta| < {s.jet_abseta_max:g}; top jets "
+                f"ttbar (signal) vs QCD dijets (HardQCD:all), hard-process window {s.pthat_min:g} < pTHat < "
+                f"{s.pthat_max:g} GeV; anti-kT R = {s.jet_R:g} (FastJet via scikit-hep fastjet {v['fastjet']}) on "
+                f"visible final-state particles; "
+                f"{'the leading jet of each event, kept when ' if s.leading_jet_only else 'every jet with '}"
+                f"{s.jet_pt_min:g} < pT < {s.jet_pt_max:g} GeV, |eta| < {s.jet_abseta_max:g}; top jets "
                 f"matched to top + 3 decay quarks within dR < {s.match_dR:g}; up to {s.max_constituents} "
                 f"constituents{'; parametric smearing on' if s.smearing else ''}; settings+code hash "
                 f"{s.digest()}")
