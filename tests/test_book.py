@@ -260,7 +260,8 @@ def test_run_key_covers_text_parameters_profile_and_code(tmp_path):
 
 
 def test_run_key_follows_the_profile_content(tmp_path):
-    """Editing a profile (even a section no notebook parameter reads, like `papers`) changes every run key."""
+    """Editing a profile's `papers` section (which no notebook parameter reads) changes every run key; another
+    notebook's entry or the description does not."""
     nb = make_nb(tmp_path / "nbs", "ch/a", PARAMS)
     f = tmp_path / "mine.yaml"
     f.write_text("extends: tiny\npapers:\n  demo: {n_train: 100}\n")
@@ -274,6 +275,10 @@ def test_run_key_follows_the_profile_content(tmp_path):
     params2 = book.resolve_parameters(nb, prof2)
     assert params2 == params                                   # the notebook's parameters did not change ...
     assert book.run_key(nb, params2, prof2, code="c") != k      # ... but its run key did
+    k2 = book.run_key(nb, params2, prof2, code="c")
+    f.write_text("description: words\nextends: tiny\nnotebooks:\n  other/page: {n: 5}\npapers:\n  demo: {n_train: 200}\n")
+    prof3 = profiles.load(f)                                   # another notebook's entry, a description: no rerun
+    assert book.run_key(nb, book.resolve_parameters(nb, prof3), prof3, code="c") == k2
 
 
 def test_src_version_changes_with_any_src_file(tmp_path, monkeypatch):

@@ -56,10 +56,15 @@ def _lock_hash() -> str:
 def run_key(nb: Notebook, params: dict, profile: dict | str, code: str | None = None) -> str:
     """Hash of everything a notebook's output depends on.
 
-    ``profile``: the loaded profile (its :func:`~hepscaling.profiles.content_hash` enters the key, so an edited
-    profile — or a profile it extends — re-executes the notebooks), or a string standing for it.
+    ``profile``: the loaded profile, or a string standing for it. Its name and its ``papers`` sections (the sizes a
+    paper's package reads, whichever notebook reads them) enter the key; its ``defaults`` and ``notebooks`` entries
+    enter through ``params``. So editing a paper's sizes re-executes the notebooks, while an edit of one notebook's
+    entry (or of the description) re-executes only what it changes.
     """
-    prof = _profiles.content_hash(profile) if isinstance(profile, dict) else str(profile)
+    if isinstance(profile, dict):
+        prof = _profiles.content_hash({"name": profile["name"], "papers": profile.get("papers") or {}})
+    else:
+        prof = str(profile)
     payload = {"runner": RUNNER_VERSION, "notebook": nb.id, "text": nb.text, "parameters": params,
                "profile": prof, "code": code or src_version(), "lock": _lock_hash(),
                "python": sys.version.split()[0]}
