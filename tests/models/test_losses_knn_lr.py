@@ -98,3 +98,41 @@ def test_logistic_approaches_bayes_on_linear_problem():
     assert r2.test_loss == pytest.approx(LN2, abs=0.01)
     with pytest.raises(ValueError, match="both classes"):
         logistic_on_features(Xtr[ytr == 1], ytr[ytr == 1], Xt, yt)
+
+
+def test_eq7_is_sklearns_log_loss_including_confident_misses():
+    from sklearn.metrics import log_loss
+
+    from hepscaling.models.losses import DEFAULT_EPS, LEGACY_EPS
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 2, 400)
+    p = rng.uniform(0, 1, 400)
+    p[:40] = np.round(p[:40])                  # kNN-like exact 0/1 fractions, half of them confident misses
+    assert binary_cross_entropy(y, p) == pytest.approx(log_loss(y, p), rel=1e-12)
+    assert DEFAULT_EPS == np.finfo(np.float64).eps
+    # one confident miss costs ln(1/eps) = 36.04 with sklearn's clipping, 6.91 with the book's old one
+    assert binary_cross_entropy([1], [0.0]) == pytest.approx(36.04365338911715)
+    assert binary_cross_entropy([1], [0.0], eps=LEGACY_EPS) == pytest.approx(6.907755278982137)
+
+
+def test_knn_alternative_clipping_chooses_its_own_k():
+    from hepscaling.models.losses import LEGACY_EPS
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(300, 3))
+    y = (X[:, 0] + 0.7 * rng.normal(size=300) > 0).astype(int)
+    Xv, yv = X[:100], y[:100]
+    r = knn_on_features(X[100:], y[100:], Xv, yv, Xv, yv, k_grid=(1, 2, 5, 20), alt_eps=(LEGACY_EPS,))
+    alone = knn_on_features(X[100:], y[100:], Xv, yv, Xv, yv, k_grid=(1, 2, 5, 20), eps=LEGACY_EPS)
+    assert r.alt[LEGACY_EPS] == {"k": alone.k, "val_loss": alone.val_loss, "test_loss": alone.test_loss}
+    plain = knn_on_features(X[100:], y[100:], Xv, yv, Xv, yv, k_grid=(1, 2, 5, 20))
+    assert (r.k, r.test_loss) == (plain.k, plain.test_loss)              # the main result is unchanged by alt_eps
+    assert r.val_losses[0] > r.alt[LEGACY_EPS]["val_loss"]               # k = 1: every miss is confident
+
+
+def test_logistic_regression_with_and_without_standardisation():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(600, 4)) * np.array([1.0, 1e-3, 1e-6, 10.0])     # EFP-like spread of scales
+    y = (X[:, 1] * 1e3 + 0.5 * rng.normal(size=600) > 0).astype(int)       # the informative feature is tiny
+    a = logistic_on_features(X[:400], y[:400], X[400:], y[400:], scale=True)
+    b = logistic_on_features(X[:400], y[:400], X[400:], y[400:], scale=False)
+    assert a.test_loss < 0.45 < b.test_loss    # C = 1 on the raw scale all but ignores the 1e-3 feature

@@ -1,7 +1,8 @@
 """k-nearest-neighbour classifiers of paper A (kNN EMD, kNN LOT, kNN EFP).
 
-The probability that a query jet is top is the fraction of top jets among its k nearest training jets, clipped away
-from 0 and 1 (see :mod:`hepscaling.models.losses`).  ``k`` is a hyperparameter chosen on a validation set: we compute
+The probability that a query jet is top is the fraction of top jets among its k nearest training jets (what
+scikit-learn's ``KNeighborsClassifier.predict_proba`` returns with uniform weights), clipped away from 0 and 1 as
+``sklearn.metrics.log_loss`` does (see :mod:`hepscaling.models.losses`).  ``k`` is a hyperparameter chosen on a validation set: we compute
 the validation loss for every k in a grid and keep the best (paper A §4 and Fig. 7).
 
 Three entry points share one core (:func:`knn_from_neighbours`):
@@ -32,6 +33,7 @@ class KNNResult:
     val_losses: list[float] = field(default_factory=list)
     test_losses: list[float] = field(default_factory=list)
     test_proba: np.ndarray | None = None
+    alt: dict = field(default_factory=dict)   # {eps: {"k", "val_loss", "test_loss"}} for other clippings of eq. (7)
 
 
 def _check_labels(y, name: str) -> np.ndarray:
@@ -64,15 +66,23 @@ def knn_from_neighbours(neighbour_labels: np.ndarray, k_grid) -> np.ndarray:
     return np.stack([csum[:, k - 1] / k for k in ks])
 
 
-def _evaluate(val_nl, y_val, test_nl, y_test, k_grid, eps, keep_proba) -> KNNResult:
+def _select(pv, pt, y_val, y_test, ks, eps):
+    vl = [binary_cross_entropy(y_val, p, eps) for p in pv]
+    tl = [binary_cross_entropy(y_test, p, eps) for p in pt]
+    return int(np.argmin(vl)), vl, tl  # ties: the smallest k
+
+
+def _evaluate(val_nl, y_val, test_nl, y_test, k_grid, eps, keep_proba, alt_eps=()) -> KNNResult:
     ks = list(k_grid)
     pv = knn_from_neighbours(val_nl, ks)
     pt = knn_from_neighbours(test_nl, ks)
-    vl = [binary_cross_entropy(y_val, p, eps) for p in pv]
-    tl = [binary_cross_entropy(y_test, p, eps) for p in pt]
-    best = int(np.argmin(vl))  # ties: the smallest k
+    best, vl, tl = _select(pv, pt, y_val, y_test, ks, eps)
+    alt = {}
+    for e in alt_eps:   # the same neighbours with another clipping of eq. (7): k chosen again on validation
+        b, v, t = _select(pv, pt, y_val, y_test, ks, e)
+        alt[float(e)] = {"k": ks[b], "val_loss": v[b], "test_loss": t[b]}
     return KNNResult(k=ks[best], test_loss=tl[best], val_loss=vl[best], k_grid=ks, val_losses=vl, test_losses=tl,
-                     test_proba=clip_probabilities(pt[best], eps) if keep_proba else None)
+                     test_proba=clip_probabilities(pt[best], eps) if keep_proba else None, alt=alt)
 
 
 def _nearest(D: np.ndarray, kmax: int) -> np.ndarray:
@@ -86,7 +96,7 @@ def _nearest(D: np.ndarray, kmax: int) -> np.ndarray:
 
 
 def knn_on_distances(D_val, y_val, D_test, y_test, y_train, k_grid=DEFAULT_K_GRID, eps: float = DEFAULT_EPS,
-                     keep_proba: bool = False) -> KNNResult:
+                     keep_proba: bool = False, alt_eps=()) -> KNNResult:
     """kNN from distance matrices ``D_val`` (n_val, T) and ``D_test`` (n_test, T) to the T training jets."""
     y_train = _check_labels(y_train, "y_train")
     y_val, y_test = _check_labels(y_val, "y_val"), _check_labels(y_test, "y_test")
@@ -100,22 +110,23 @@ def knn_on_distances(D_val, y_val, D_test, y_test, y_train, k_grid=DEFAULT_K_GRI
     ks = usable_k_grid(k_grid, len(y_train))
     kmax = max(ks)
     return _evaluate(y_train[_nearest(D_val, kmax)], y_val, y_train[_nearest(D_test, kmax)], y_test, ks, eps,
-                     keep_proba)
+                     keep_proba, alt_eps)
 
 
 def knn_on_neighbour_lists(idx_val, y_val, idx_test, y_test, y_train, k_grid=DEFAULT_K_GRID,
-                           eps: float = DEFAULT_EPS, keep_proba: bool = False) -> KNNResult:
+                           eps: float = DEFAULT_EPS, keep_proba: bool = False, alt_eps=()) -> KNNResult:
     """kNN from neighbour index lists (n_query, k_max) into the training set, ordered by increasing distance."""
     y_train = _check_labels(y_train, "y_train")
     y_val, y_test = _check_labels(y_val, "y_val"), _check_labels(y_test, "y_test")
     idx_val, idx_test = np.asarray(idx_val), np.asarray(idx_test)
     kmax_avail = min(idx_val.shape[1], idx_test.shape[1])
     ks = [k for k in usable_k_grid(k_grid, len(y_train)) if k <= kmax_avail] or [kmax_avail]
-    return _evaluate(y_train[idx_val], y_val, y_train[idx_test], y_test, ks, eps, keep_proba)
+    return _evaluate(y_train[idx_val], y_val, y_train[idx_test], y_test, ks, eps, keep_proba, alt_eps)
 
 
 def knn_on_features(X_train, y_train, X_val, y_val, X_test, y_test, k_grid=DEFAULT_K_GRID,
-                    eps: float = DEFAULT_EPS, standardize: bool = False, keep_proba: bool = False) -> KNNResult:
+                    eps: float = DEFAULT_EPS, standardize: bool = False, keep_proba: bool = False,
+                    alt_eps=()) -> KNNResult:
     """Euclidean kNN on feature vectors. ``standardize`` rescales each feature by the training mean and standard
     deviation first (raw EFPs span many orders of magnitude between degrees)."""
     from sklearn.neighbors import NearestNeighbors
@@ -138,4 +149,4 @@ def knn_on_features(X_train, y_train, X_val, y_val, X_test, y_test, k_grid=DEFAU
     iv = nn.kneighbors(X_val, return_distance=False)
     it = nn.kneighbors(X_test, return_distance=False)
     return _evaluate(y_train[iv], _check_labels(y_val, "y_val"), y_train[it], _check_labels(y_test, "y_test"), ks,
-                     eps, keep_proba)
+                     eps, keep_proba, alt_eps)

@@ -1,7 +1,9 @@
-"""Logistic regression on standardised features (paper A: scikit-learn, liblinear solver, on the 313 EFPs, T >= 400).
+"""Logistic regression (paper A: scikit-learn, liblinear solver, on the 313 EFPs, T >= 400).
 
-Features are standardised with the training set's mean and standard deviation; scikit-learn's default L2 strength
-(C = 1) is kept, as the paper states no other value.
+scikit-learn's default L2 strength (C = 1) is kept, as the paper states no other value. By default the features are
+standardised with the training set's mean and standard deviation first (``scale=True``): the paper does not say, and
+the raw EFPs span many orders of magnitude between degrees, so the same C would regularise each degree differently;
+``scale=False`` fits the raw features, as a bare ``LogisticRegression(solver="liblinear")`` would.
 """
 from __future__ import annotations
 
@@ -20,8 +22,8 @@ class LRResult:
     converged: bool
 
 
-def fit_logistic(X_train, y_train, C: float = 1.0, max_iter: int = 1000, seed: int = 0):
-    """Fit standardisation + liblinear logistic regression; returns a fitted scikit-learn Pipeline."""
+def fit_logistic(X_train, y_train, C: float = 1.0, max_iter: int = 1000, seed: int = 0, scale: bool = True):
+    """Fit (standardisation +) liblinear logistic regression; returns a fitted scikit-learn Pipeline."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
@@ -33,8 +35,8 @@ def fit_logistic(X_train, y_train, C: float = 1.0, max_iter: int = 1000, seed: i
                          f"got {X_train.shape}")
     if len(np.unique(y_train)) != 2:
         raise ValueError("fit_logistic: the training set must contain both classes (0 = QCD, 1 = top)")
-    model = make_pipeline(StandardScaler(),
-                          LogisticRegression(solver="liblinear", C=C, max_iter=max_iter, random_state=seed))
+    lr = LogisticRegression(solver="liblinear", C=C, max_iter=max_iter, random_state=seed)
+    model = make_pipeline(StandardScaler(), lr) if scale else make_pipeline(lr)
     import warnings
 
     from sklearn.exceptions import ConvergenceWarning
@@ -50,13 +52,13 @@ def predict_proba(model, X, eps: float = DEFAULT_EPS) -> np.ndarray:
 
 
 def logistic_on_features(X_train, y_train, X_test, y_test, X_val=None, y_val=None, n_features: int | None = None,
-                         C: float = 1.0, eps: float = DEFAULT_EPS, seed: int = 0) -> LRResult:
+                         C: float = 1.0, eps: float = DEFAULT_EPS, seed: int = 0, scale: bool = True) -> LRResult:
     """Train LR on the first ``n_features`` columns (all by default) and return its test (and validation) loss."""
     X_train = np.asarray(X_train)
     nf = X_train.shape[1] if n_features is None else int(n_features)
     if not 1 <= nf <= X_train.shape[1]:
         raise ValueError(f"logistic_on_features: n_features must be in [1, {X_train.shape[1]}], got {n_features}")
-    model = fit_logistic(X_train[:, :nf], y_train, C=C, seed=seed)
+    model = fit_logistic(X_train[:, :nf], y_train, C=C, seed=seed, scale=scale)
     tl = binary_cross_entropy(y_test, predict_proba(model, np.asarray(X_test)[:, :nf], eps), eps)
     vl = None
     if X_val is not None:

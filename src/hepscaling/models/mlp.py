@@ -96,7 +96,8 @@ def train_mlp(X_train, y_train, X_val, y_val, X_test=None, y_test=None, seed: in
     def predict(X, already_standardised=False) -> np.ndarray:
         Xa = np.asarray(X, dtype=np.float32) if already_standardised else _standardise(X_train, np.asarray(X))[1]
         with torch.no_grad():
-            out = torch.sigmoid(net(torch.from_numpy(Xa).to(dev)).squeeze(1)).double().cpu().numpy()
+            # the sigmoid in float64: a float32 sigmoid is exactly 1 above a logit of ~17, which eq. (7) would clip
+            out = torch.sigmoid(net(torch.from_numpy(Xa).to(dev)).squeeze(1).double()).cpu().numpy()
         return clip_probabilities(out, eps)
 
     vl = binary_cross_entropy(y_val, predict(Xs[1], True), eps)
