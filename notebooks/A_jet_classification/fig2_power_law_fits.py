@@ -19,6 +19,9 @@
 # the fitted lines. The slopes are listed in Table 1 (next page), where the statements about their ordering are
 # tested.
 #
+# The DNNs' cut at T ≤ 2·10⁵ only bites on the `paper` profile's grid (up to 1.2·10⁶ jets: `python -m hepscaling run
+# A_jet_classification/fig2_power_law_fits --profile paper`); the smaller profiles stop below it.
+#
 # Same sweep as Fig. 1 (read from the sweep directory, not recomputed); fits with
 # `hepscaling.papers.jet_classification.fit_slopes` (one `hepscaling.scaling.fit` fit per classifier).
 
@@ -80,7 +83,7 @@ display(Table(["classifier", "α (±1σ)", "A", "T range", "points"], rows))
 if fits:
     smallest = min(fits, key=lambda c: fits[c].params["alpha"])
     page.claims.check("fig2.all_slopes_positive", fits[smallest].params["alpha"], error=fits[smallest].errors["alpha"],
-                 detail=f"{plotting.label(smallest)}; {len(fits)} of 6 classifiers fitted")
+                      detail=f"{plotting.label(smallest)}; {len(fits)} of 6 classifiers fitted")
 else:
     page.claims.check("fig2.all_slopes_positive", None, reason=f"no classifier has three T values ≥ {T_min}")
 page.claims

@@ -39,6 +39,7 @@ from IPython.display import display
 
 from hepscaling import plotting
 from hepscaling.papers import jet_classification as jc
+from hepscaling.papers.jet_classification import summaries as S
 from hepscaling.record import record
 from hepscaling.scaling.fit import fit_groups
 from hepscaling.tables import Table, fmt
@@ -105,16 +106,20 @@ page.claims.check("fig3.more_efps_lower_loss", loss_by_n[n_hi] - loss_by_n[n_lo]
 lo_n, hi_n = n_features_left[0], n_features_left[-1]
 if lo_n in slopes and hi_n in slopes:
     page.claims.check("fig3.fewer_efps_shallower", slopes[lo_n].params["alpha"] - slopes[hi_n].params["alpha"],
-                 detail=f"α = {slopes[lo_n].params['alpha']:.3f} (n = {lo_n}) vs {slopes[hi_n].params['alpha']:.3f} "
+                      detail=f"α = {slopes[lo_n].params['alpha']:.3f} (n = {lo_n}) vs {slopes[hi_n].params['alpha']:.3f} "
                         f"(n = {hi_n})")
 else:
     page.claims.check("fig3.fewer_efps_shallower", None, reason=f"fewer than three T values ≥ {T_min} for n = {lo_n} or {hi_n}")
+early = {n: f for n, f in fit_groups(left, by="n_features", x="T", y="loss", x_range=(None, 2000)).items() if f}
+page.claims.check("fig3.similar_slopes_before_break", S.max_pairwise_pull(early) if len(early) > 1 else None,
+                  detail="n = " + ", ".join(str(n) for n in early) + ", T ≤ 2000",
+                  reason="fewer than two numbers of EFPs with three T values up to 2000")
 if crosses.any() and (~crosses).any():
     page.claims.check("fig3.breaks_at_degree_boundaries", float(local[crosses].mean() - local[~crosses].mean()),
-                 detail=f"{local[crosses].mean():.3f} across vs {local[~crosses].mean():.3f} within")
+                      detail=f"{local[crosses].mean():.3f} across vs {local[~crosses].mean():.3f} within")
 else:
     page.claims.check("fig3.breaks_at_degree_boundaries", None,
-                 reason="the n grid has no intervals both across and within degrees")
+                      reason="the n grid has no intervals both across and within degrees")
 page.claims
 
 # %% [markdown]

@@ -37,6 +37,7 @@ from IPython.display import Markdown, display
 
 from hepscaling import plotting
 from hepscaling.papers import jet_classification as jc
+from hepscaling.papers.jet_classification import summaries as S
 from hepscaling.record import record
 from hepscaling.scaling.fit import crossing, crossing_error
 from hepscaling.tables import Table, fmt
@@ -110,20 +111,25 @@ why = "floor fit failed"
 fe, fl = fits["dnn_efp"], fits["dnn_lot"]
 gain = [fits[c].params["alpha"] - pure[c].params["alpha"] for c in fits if fits[c] is not None and c in pure]
 page.claims.check("fig5.floor_slopes_larger", min(gain) if len(gain) == 2 else None,
-             reason="a floor fit or a C = 0 fit of the DNNs is missing")
+                  reason="a floor fit or a C = 0 fit of the DNNs is missing")
 page.claims.check("fig5.dnn_efp_steeper_with_floor", None if None in (fe, fl) else fe.params["alpha"] - fl.params["alpha"],
-             reason=why)
+                  reason=why)
 page.claims.check("fig5.dnn_efp_higher_floor", None if None in (fe, fl) else fe.params["C"] - fl.params["C"],
-             detail="a negative C means no floor is resolved" if fe and fl and min(fe.params["C"], fl.params["C"]) < 0
-             else "", reason=why)
+                  detail="a negative C means no floor is resolved" if fe and fl and min(fe.params["C"], fl.params["C"]) < 0
+                  else "", reason=why)
 page.claims.check("fig5.dnn_curves_cross", None if None in (fe, fl) else cross is not None,
-             detail=f"at T ≈ {cross:.2g}" if cross else f"no crossing in [{T_data_max:g}, {T_extrapolate:.0e}]",
-             reason=why)
+                  detail=f"at T ≈ {cross:.2g}" if cross else f"no crossing in [{T_data_max:g}, {T_extrapolate:.0e}]",
+                  reason=why)
 page.claims.check("fig5.knn_lot_alpha", *param(knn_lot, "alpha"), reason=why)
 page.claims.check("fig5.knn_lot_C", *param(knn_lot, "C"), reason=why)
 page.claims.check("fig5.knn_lot_floor_eq_dnn_lot",
-             None if None in (knn_lot, fl) else knn_lot.params["C"] - fl.params["C"],
-             error=None if None in (knn_lot, fl) else math.hypot(knn_lot.errors["C"], fl.errors["C"]), reason=why)
+                  None if None in (knn_lot, fl) else knn_lot.params["C"] - fl.params["C"],
+                  error=None if None in (knn_lot, fl) else math.hypot(knn_lot.errors["C"], fl.errors["C"]), reason=why)
+others = jc.floor_fits(summary, ["knn_emd", "knn_efp", "lr_efp"], T_min=500)
+rel = {c: S.relative_error(f, "C") for c, f in others.items() if f is not None}
+page.claims.check("fig5.other_floor_fits_poor", min(rel.values()) if rel else None,
+                  detail=", ".join(f"{plotting.label(c)} {v:.2g}" for c, v in rel.items()),
+                  reason="no floor fit of kNN EMD, kNN EFP or LR EFP converged (fewer than four T values >= 500?)")
 page.claims
 
 # %% [markdown]

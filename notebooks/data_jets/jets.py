@@ -21,8 +21,10 @@
 # jet is 'mostly one blob'".
 #
 # **What we use.** The public files cannot be downloaded on the machines that build this book, so by default every
-# paper-A page runs on a **local substitute** generated here with the same recipe — Pythia 8 + FastJet, same jet
-# definition and window, same top matching, same file format — **but at particle level**: no detector simulation.
+# paper-A page runs on a **local substitute** generated here with the same recipe — Pythia 8 at 14 TeV with the
+# hard-process window 500 < p̂T < 700 GeV, multi-parton interactions off and no pile-up; FastJet anti-kT R = 0.8; the
+# leading jet of each event, kept when 550 < pT < 650 GeV and |η| < 2; the same top matching and file format — **but
+# at particle level**: no detector simulation.
 # The public set went through Delphes, which merges particles into calorimeter towers and tracks, smears energies
 # and applies thresholds; our jets therefore have more, sharper constituents, and numbers such as losses are not
 # expected to agree with the paper to better than that difference allows. With the public files in the data
@@ -95,7 +97,9 @@ if source == "local":
         ("hard-process window", f"{s['pthat_min']:g} < p̂T < {s['pthat_max']:g} GeV"),
         ("particles clustered", f"visible final state (no neutrinos), |y| < {s['particle_absy_max']}"),
         ("jets", f"anti-kT, R = {s['jet_R']:g}, E-scheme (FastJet)"),
-        ("jet window", f"{s['jet_pt_min']:g} < pT < {s['jet_pt_max']:g} GeV, |η| < {s['jet_abseta_max']:g}"),
+        ("jets kept", ("the leading jet of each event, " if s.get("leading_jet_only") else "every jet ")
+         + f"when {s['jet_pt_min']:g} < pT < {s['jet_pt_max']:g} GeV, |η| < {s['jet_abseta_max']:g}"),
+        ("pile-up", "none (one hard interaction per event, as the Top Tagging set)"),
         ("top matching", f"top and its b, q, q' within ΔR < {s['match_dR']:g} of the jet axis"),
         ("constituents", f"up to {s['max_constituents']}, pT-ordered, zero-padded (E, px, py, pz)"),
         ("detector", "parametric smearing ON" if s["smearing"] else "none (particle level)"),

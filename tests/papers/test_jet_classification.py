@@ -174,3 +174,64 @@ def test_custom_profile_file_configures_paper_a(tmp_path):
     lonely.write_text("description: no papers section\n")
     with pytest.raises(profiles.ProfileError, match="papers.jet_classification"):
         jc.load_config(str(lonely))
+
+
+def test_variants_switch_the_definitions(synthetic):
+    p = {"classifier": "knn_efp", "T": 400, "repeat": 0}
+    raw, std = task.point_task(p, 3, synthetic), task.point_task({**p, "standardize": True}, 3, synthetic)
+    assert raw["loss"] != std["loss"]                                  # the flag reaches the kNN
+    assert "loss_eps1e-3" in raw and raw["k_eps1e-3"] in raw["k_grid"]
+    lr = {"classifier": "lr_efp", "T": 400, "repeat": 0}
+    assert task.point_task(lr, 3, synthetic)["loss"] != task.point_task({**lr, "scale": False}, 3, synthetic)["loss"]
+    big = task.point_task({"classifier": "dnn_efp", "T": 400, "repeat": 0, "width": 16, "depth": 1}, 3, synthetic)
+    small = task.point_task({"classifier": "dnn_efp", "T": 400, "repeat": 0}, 3, synthetic)
+    assert big["train_flops"] < small["train_flops"] / big["epochs_run"] * small["epochs_run"]   # a smaller net
+    dcfg = jc.data_config(jc.load_config("tiny"), 0)
+    assert jc_data.feature_args(dcfg, "emd")[-1]["normalised"] is False          # eq. (3) by default
+    assert jc_data.feature_args(dcfg, "emd", {"emd_normalised": True})[-1]["normalised"] is True
+    cfg = jc.load_config("tiny")
+    readings = jc.definition_points(cfg)
+    assert set(readings) == set(jc.VARIANTS)
+    main = jc.main_points(cfg)
+    assert all(p in main for p in readings["knn_efp"][0] + readings["lr_efp"][0])   # the book's reading: main sweep
+    assert not any(p in main for c in readings for p in readings[c][1])              # the other reading: new points
+    fig6 = jc.hyperparameter_points(cfg, [cfg["emd"]["R"]], [], repeats=2)
+    assert any(p in fig6 for p in readings["knn_emd"][0])                            # shared with Fig. 6
+    sc = jc.size_check_points(cfg, 400)
+    assert {(p["width"], p["depth"]) for p in sc} == {(384, 9)} and len(sc) == 2
+    with pytest.raises(C.ConfigError, match="exceeds the training pool"):
+        jc.size_check_points(cfg, 10 ** 6)
+
+
+def test_statement_summaries_on_known_inputs():
+    import pandas as pd
+    # a broken power law: slope 0.1 below T = 50, 0.4 above, tiny errors -> a clear break
+    Ts = [10, 20, 50, 100, 200, 500]
+    L = [0.5 * (T / 50) ** (-0.1 if T <= 50 else -0.4) for T in Ts]
+    s = pd.DataFrame({"classifier": "knn_efp", "T": Ts, "loss": L, "loss_sem": [1e-4] * 6})
+    d, e = summaries.slope_change(s, "knn_efp", T_break=50)
+    assert d == pytest.approx(0.3, abs=1e-6) and 0 < e < 0.01
+    flat = s.assign(loss=[0.5 * T ** -0.2 for T in Ts])
+    assert abs(summaries.slope_change(flat, "knn_efp")[0]) < 1e-9
+    assert summaries.decades_measured(s) == {"knn_efp": pytest.approx(np.log10(50))}
+    t = pd.DataFrame({"classifier": ["dnn_efp", "dnn_lot", "knn_lot"], "stopped_early": [True, False, None]})
+    assert summaries.stopped_early(t) == (1, 2)
+    two = pd.DataFrame({"n_ref": [16, 64, 16, 64], "T": [100, 100, 1000, 1000], "loss": [0.3, 0.31, 0.2, 0.26],
+                        "loss_sem": [0.01, 0.01, 0.01, 0.02]})
+    assert summaries.loss_pull(two, "n_ref") == pytest.approx(0.06 / np.hypot(0.01, 0.02))
+    assert np.isnan(summaries.loss_pull(two.assign(loss_sem=0.0), "n_ref"))
+
+
+def test_correlation_dimension_in_units_of_the_pair_pt():
+    rng = np.random.default_rng(0)
+    n_q, n_p = 30, 40
+    pt_q, pt_p = rng.uniform(550, 650, n_q), rng.uniform(550, 650, n_p)
+    ratio = rng.uniform(0.01, 0.4, (n_q, n_p))                        # EMD / pair pT, by construction
+    D = ratio * 0.5 * (pt_q[:, None] + pt_p[None, :])
+    emd = {"D_val": D[:10], "D_test": D[10:], "y_val": np.r_[np.zeros(5), np.ones(5)].astype(int),
+           "y_test": (np.arange(20) % 2).astype(int), "y_train": (np.arange(n_p) % 2).astype(int),
+           "pt_val": pt_q[:10], "pt_test": pt_q[10:], "pt_train": pt_p}
+    dims, pos, n = summaries.emd_correlation_dimensions(emd, n_q=12, per_pt=True)
+    assert pos.max() == pytest.approx(ratio.max()) and n == n_q * n_p
+    _, pos_gev, _ = summaries.emd_correlation_dimensions(emd, n_q=12, per_pt=False)
+    assert pos_gev.max() == pytest.approx(D.max())

@@ -17,8 +17,8 @@ from ... import plotting
 from .config import data_config, data_statement, data_used, load_config
 from .figures import plot_fit, plot_losses
 from .page import Page
-from .grids import (hyperparameter_points, lr_nefp_points, main_points, run_main_sweep, run_points,
-                    sweep_directory)
+from .grids import (VARIANTS, hyperparameter_points, lr_nefp_points, main_points, run_main_sweep, run_points,
+                    definition_points, size_check_points, sweep_directory)
 from .summaries import fit_slopes, floor_fits, summarize
 from .task import CLASSIFIERS, FEATURE_OF, efp_degree_counts, efp_degree_order
 
@@ -33,4 +33,5 @@ plotting.register(
 
 __all__ = ["PAPER", "Page", "CLASSIFIERS", "FEATURE_OF", "data_config", "load_config", "data_statement", "data_used", "efp_degree_counts",
            "efp_degree_order", "fit_slopes", "floor_fits", "hyperparameter_points", "lr_nefp_points", "main_points",
-           "plot_fit", "plot_losses", "run_main_sweep", "run_points", "summarize", "sweep_directory"]
+           "plot_fit", "plot_losses", "run_main_sweep", "run_points", "size_check_points", "summarize",
+           "sweep_directory", "VARIANTS", "definition_points"]

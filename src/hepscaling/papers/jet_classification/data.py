@@ -75,15 +75,16 @@ def features(kind: str, source: str, source_text: str, n_train: int, n_val: int,
 
 
 def feature_args(dcfg: dict, kind: str, point: dict | None = None) -> tuple:
-    """The arguments of :func:`features` that a point needs (``emd_set="small"``, ``R`` and ``emd_energy`` select
-    kNN EMD's variant, ``n_ref`` the LOT reference size)."""
+    """The arguments of :func:`features` that a point needs (``emd_set="small"``, ``R`` and ``emd_normalised`` select
+    kNN EMD's variant — by default eq. (3): pT in GeV with the energy-difference term —, ``n_ref`` the LOT reference
+    size)."""
     point = point or {}
     src = dcfg["source"]
     text = dcfg.get("source_text") or ""
     if kind == "emd":
         sizes = dcfg["emd_small"] if point.get("emd_set") == "small" else dcfg["emd"]
         params = {"R": float(point.get("R", dcfg["emd"]["R"])), "beta": 1.0,
-                  "normalised": not point.get("emd_energy", False)}
+                  "normalised": bool(point.get("emd_normalised", False))}
         return ("emd", src, text, sizes["n_pool"], sizes["n_val"], sizes["n_test"], dcfg["data_seed"], params)
     n = (dcfg["n_train"], dcfg["n_val"], dcfg["n_test"])
     if kind == "lot":

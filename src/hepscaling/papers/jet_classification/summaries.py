@@ -118,14 +118,18 @@ def class_spectra(features: dict, T: int) -> dict:
     return {lab: covariance_spectrum(X[y == cls][:T]) for cls, lab in ((0, "qcd"), (1, "top"))}
 
 
-def emd_correlation_dimensions(emd: dict, n_q: int = 36) -> tuple[dict, np.ndarray, int]:
+def emd_correlation_dimensions(emd: dict, n_q: int = 36, per_pt: bool = True) -> tuple[dict, np.ndarray, int]:
     """Correlation dimension (eq. 9) of QCD pairs, top pairs and cross-class pairs, from the EMD matrix the kNN EMD
-    classifier uses (validation + test jets x the EMD training pool). Returns ({name: (Q_mid, dim)}, all positive
-    pair distances, number of pairs)."""
+    classifier uses (validation + test jets x the EMD training pool). With ``per_pt`` (for eq. 3's EMD in GeV) each
+    pair's EMD is divided by the mean pT of its two jets, so Q is in units of the jet pT as on the paper's x-axis.
+    Returns ({name: (Q_mid, dim)}, all positive pair distances, number of pairs)."""
     from ...geometry import correlation_dimension
     D = np.vstack([emd["D_val"], emd["D_test"]]).astype(np.float64)
     yq = np.concatenate([emd["y_val"], emd["y_test"]])
     yp = emd["y_train"]
+    if per_pt:
+        ptq = np.concatenate([emd["pt_val"], emd["pt_test"]])
+        D = D / (0.5 * (ptq[:, None] + emd["pt_train"][None, :]))
     blocks = {"qcd": D[yq == 0][:, yp == 0], "top": D[yq == 1][:, yp == 1],
               # cross-class pairs both ways round: QCD queries x top pool and top queries x QCD pool
               "cross": np.concatenate([D[yq == 0][:, yp == 1].ravel(), D[yq == 1][:, yp == 0].ravel()])[None, :]}
@@ -164,3 +168,54 @@ def k_curve(table: pd.DataFrame, classifier: str, T_req: float):
     v = np.array([list(x)[:len(ks)] for x in rows["val_losses"]])
     sem = v.std(0) / np.sqrt(len(v)) if len(v) > 1 else np.zeros(len(ks))
     return T, np.array(ks), v.mean(0), sem
+
+
+# ------------------------------------------------------------------------------------------- statements of §4-§5
+def decades_measured(summary: pd.DataFrame) -> dict:
+    """{classifier: log10(largest T / smallest T) of its grid}."""
+    return {c: float(np.log10(s["T"].max() / s["T"].min())) for c, s in summary.groupby("classifier")}
+
+
+def slope_change(summary: pd.DataFrame, classifier: str, T_break: float = 50, T_hi: float = 500):
+    """Footnote 3's broken power law: the local slope below ``T_break`` (the two grid points around it) and the C = 0
+    slope from ``T_break`` to ``T_hi``; returns (slope above − slope below, its 1σ error) or (None, None)."""
+    from ...scaling.fit import FitError, fit_power_law
+    s = summary[summary["classifier"] == classifier].sort_values("T")
+    lo = s[s["T"] <= T_break].tail(2)
+    hi = s[(s["T"] >= T_break) & (s["T"] <= T_hi)]
+    if len(lo) < 2 or len(hi) < 3:
+        return None, None
+    l0, l1 = lo["loss"].to_numpy(float)
+    e0, e1 = (lo["loss_sem"] / lo["loss"]).to_numpy(float)
+    dlnT = np.log(lo["T"].iloc[1] / lo["T"].iloc[0])
+    below, below_err = -np.log(l1 / l0) / dlnT, np.hypot(e0, e1) / dlnT
+    try:
+        f = fit_power_law(hi["T"].to_numpy(float), hi["loss"].to_numpy(float), "pure")
+    except FitError:
+        return None, None
+    return f.params["alpha"] - below, float(np.hypot(f.errors["alpha"], below_err))
+
+
+def stopped_early(table: pd.DataFrame) -> tuple[int, int]:
+    """(DNN points that stopped early, DNN points) of a sweep table."""
+    d = table[table["classifier"].str.startswith("dnn")]
+    if d.empty or "stopped_early" not in d:
+        return 0, 0
+    return int(d["stopped_early"].astype(bool).sum()), len(d)
+
+
+def relative_error(fit, name: str) -> float:
+    """σ / |value| of a fitted parameter (inf when the value is 0)."""
+    v = abs(fit.params[name])
+    return float(fit.errors[name] / v) if v > 0 else float("inf")
+
+
+def loss_pull(summary: pd.DataFrame, key: str) -> float:
+    """The largest |L_i − L_j| / √(σ_i² + σ_j²) between the values of ``key`` at the largest T they share (pairs
+    without an error — single repeats — are left out; NaN when none is left)."""
+    T = max(set.intersection(*[set(g["T"]) for _, g in summary.groupby(key)]))
+    s = summary[summary["T"] == T]
+    L, E = s["loss"].to_numpy(float), s["loss_sem"].to_numpy(float)
+    pulls = [abs(L[i] - L[j]) / np.hypot(E[i], E[j]) for i in range(len(L)) for j in range(i + 1, len(L))
+             if np.hypot(E[i], E[j]) > 0]
+    return float(max(pulls)) if pulls else float("nan")   # NaN: no pair with an error (single repeats)
