@@ -447,9 +447,10 @@ def test_intro_page_status_is_computed_from_the_claims(tmp_path):
     def row(text, item):
         return next(line for line in text.splitlines() if line.startswith(f"| {item} |"))
     text = book.intro_page([a, b], "tiny", out_root=out)
-    assert "**reproduced (substitute data, reduced sizes)**: 1 of 1 claims reproduced" in row(text, "Fig. 2")
+    assert 'status-reproduced">reproduced (substitute data, reduced sizes)</span>: 1 of 1 claims reproduced' \
+        in row(text, "Fig. 2")
     assert "toy jets" in row(text, "Fig. 2")
-    assert f"**partly (substitute data, reduced sizes)**: 1 of {len(t1)} claims reproduced, 1 differ" \
+    assert f'status-partly">partly (substitute data, reduced sizes)</span>: 1 of {len(t1)} claims reproduced, 1 differ' \
         in row(text, "Table 1")
     assert "| Fig. 1 |" in text and "no notebook yet" in text
     not_yet = text.split("## Not yet covered")[1]
@@ -458,14 +459,15 @@ def test_intro_page_status_is_computed_from_the_claims(tmp_path):
     assert "**`tiny`** profile" in text
     # moving one number flips a verdict, and the landing page follows: the item now differs ...
     _sidecar(out, a.id, {"fig2.all_slopes_positive": "differs"})
-    assert "**differs (substitute data, reduced sizes)**: 0 of 1 claims reproduced, 1 differ" \
+    assert 'status-differs">differs (substitute data, reduced sizes)</span>: 0 of 1 claims reproduced, 1 differ' \
         in row(book.intro_page([a, b], "tiny", out_root=out), "Fig. 2")
     # ... and on the paper's own data at its sizes a fully reproduced item carries no qualifier
     _sidecar(out, a.id, {"fig2.all_slopes_positive": "reproduced"}, dataset="paper", sizes="paper")
-    assert "| **reproduced**: 1 of 1" in row(book.intro_page([a, b], "tiny", out_root=out), "Fig. 2")
+    assert 'status-reproduced">reproduced</span>: 1 of 1' in row(book.intro_page([a, b], "tiny", out_root=out), "Fig. 2")
     # no page tested anything: not yet
     _sidecar(out, a.id, {})
-    assert "| not yet" in row(book.intro_page([a, b], "tiny", out_root=out), "Fig. 2")
+    assert 'status-not-yet">not yet</span>: none of 1 claims tested' in row(book.intro_page([a, b], "tiny", out_root=out),
+                                                                          "Fig. 2")
 
 
 def test_toc_orders_chapters_and_lists_executed_notebooks(tmp_path, monkeypatch):

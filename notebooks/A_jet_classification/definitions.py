@@ -65,7 +65,9 @@ for ax, c in zip(axes, jc.VARIANTS):
         fits[(c, i)] = fit_groups(g, by="classifier", x="T", y="loss", x_range=(lo, None)).get(c)
     title = plotting.label(c) + (" (Fig. 6's smaller EMD sets)" if c == "knn_emd" else "")
     plotting.decorate(ax, "training-set size $T$", "test loss", title, logy=True)
-plotting.savefig(fig, "definitions");
+plotting.savefig(fig, "definitions",
+                 caption=("Not a figure of the paper: each classifier with two readings of its definition, the book's"
+                          " (solid) and the other (dashed); kNN EMD on Fig. 6's smaller EMD sets."))
 
 # %%
 rows = []

@@ -66,7 +66,9 @@ axl.legend(fontsize=9)
 axr.legend(fontsize=9)
 axl.set_title(f"data, T ≥ {T_min}", fontsize=12)
 axr.set_title("fits $L = A\\,T^{-\\alpha}$ (C = 0)", fontsize=12)
-plotting.savefig(fig, "fig2_power_law_fits");
+plotting.savefig(fig, "fig2_power_law_fits",
+                 caption=("Paper A, Fig. 2: the losses for T ≥ 500 (left) and pure power-law fits with C = 0 (right)."
+                          " Ours: the same on our data; bands are the fits' 1σ."))
 
 # %%
 rows = []

@@ -76,7 +76,10 @@ for d, n in bounds.items():
              transform=axr.get_xaxis_transform())
 plotting.decorate(axr, "number of EFPs $n$ (degree order)", "test loss", f"T = {T_right:g} (paper: $1.2\\times 10^6$)",
                   logy=True, legend=False)
-plotting.savefig(fig, "fig3_lr_n_efps");
+plotting.savefig(fig, "fig3_lr_n_efps",
+                 caption=("Paper A, Fig. 3: logistic regression on the first n EFPs, loss against T for several n "
+                          "(left) and against n at the full training set (right). Ours: the same, the right panel at "
+                          "our largest T; dotted lines mark where EFPs of the next degree start."))
 
 # %%
 display(Table(["n EFPs", "α ± 1σ", "T range"], [[n, fmt(f.params["alpha"], f.errors["alpha"]),

@@ -73,7 +73,10 @@ for k, (qm, dm) in dims.items():
              label=plotting.label(k) + (" pairs" if k != "cross" else " (cross-class)"))
 plotting.decorate(axr, "$Q / p_T$ (EMD of eq. 3, R = 0.8, over the pair's mean $p_T$)", "correlation dimension",
                   f"{n_pairs:,} jet pairs")
-plotting.savefig(fig, "fig4_geometry");
+plotting.savefig(fig, "fig4_geometry",
+                 caption=("Paper A, Fig. 4: eigenvalues of the data–data covariance (eq. 8) of the EFP and LOT "
+                          "features at T = 100 per class (left) and the correlation dimension (eq. 9) of QCD, top and"
+                          " cross-class pairs against Q/pT (right). Ours: the same constructions on our data."))
 
 # %%
 for (name, lab), f in slope.items():

@@ -73,7 +73,10 @@ if cross is not None:
 ax.set_xlim(x[0] * 0.8, T_extrapolate)
 ax.legend(fontsize=9)
 ax.set_title("DNNs: $L = A\\,T^{-\\alpha} + C$, extrapolated", fontsize=12)
-plotting.savefig(fig, "fig5_floor_fits");
+plotting.savefig(fig, "fig5_floor_fits",
+                 caption=("Paper A, Fig. 5: the DNN losses fitted with L = A·T^−α + C and extrapolated to T = 10⁸. "
+                          "Ours: the same fits; dotted lines are the fitted floors, the dashed line the crossing if "
+                          "there is one."))
 
 # %%
 rows = []

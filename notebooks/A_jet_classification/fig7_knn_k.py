@@ -57,7 +57,10 @@ for ax, T_req in zip(axes, T_pair):
         best[(clf, T_req)] = (T, kb)
         ax.plot([kb], [m.min()], marker="*", ms=14, color=plotting.color(clf), mec="k")
     plotting.decorate(ax, "number of neighbours $k$", "validation loss", f"T ≈ {T_req:g}")
-plotting.savefig(fig, "fig7_knn_k");
+plotting.savefig(fig, "fig7_knn_k",
+                 caption=("Paper A, Fig. 7: validation loss against the number of neighbours k of the three kNN "
+                          "classifiers at T = 5000 and T = 3·10⁴. Ours: at the grid T given in each legend, means "
+                          "over repeats; stars mark the best k."))
 
 # %%
 for (clf, T_req), (T, kb) in best.items():

@@ -66,16 +66,16 @@ from hepscaling.amplitudes import validation as V
 from hepscaling.amplitudes.processes import orderings
 from hepscaling.papers import amplitude_surrogates  # noqa: F401  (registers the processes' colours)
 from hepscaling.record import record
+from hepscaling.tables import Table
 
 plotting.style()
 torch.manual_seed(seed)
 
-rows = []
-for name, proc in PROCESSES.items():
-    rows.append(f"| `{name}` | {proc.n_final} | {proc.dof} | {len(orderings(proc))} | {proc.symmetry_factor:.4g} |")
-display(Markdown("## Processes\n\n| process | n_f | d = 3 n_f − 4 | colour orderings | 1/∏nᵢ! |\n|---|---|---|---|---|\n"
-                 + "\n".join(rows) + f"\n\nGenerator cuts on final-state gluons (defaults): {DEFAULT_CUTS}; "
-                 f"√s = {sqrt_s:g} GeV, incoming partons along ±z."))
+display(Table(["process", "n_f", "d = 3 n_f − 4", "colour orderings", "1/∏nᵢ!"],
+              [[name, proc.n_final, proc.dof, len(orderings(proc)), f"{proc.symmetry_factor:.4g}"]
+               for name, proc in PROCESSES.items()],
+              caption=f"Processes. Generator cuts on final-state gluons (defaults): {DEFAULT_CUTS}; "
+                      f"√s = {sqrt_s:g} GeV, incoming partons along ±z."))
 for name, proc in PROCESSES.items():
     record(f"dof[{name}]", proc.dof, lo=2, hi=11)
 
@@ -142,7 +142,9 @@ for ax, key, title in ((axes[0], "gauge", "gauge: max|A(ε→k)| / max|A|"), (ax
 axes[0].set_yticks(range(len(names)))
 axes[0].set_yticklabels(names)
 fig.tight_layout()
-plotting.savefig(fig, "amplitude_validation_residuals")
+plotting.savefig(fig, "amplitude_validation_residuals",
+                 caption=("Residuals of the validation checks of the amplitude engine (gauge, Lorentz, Bose, closed "
+                          "forms) per process."))
 plt.show()
 
 gauge_max = max(float(r["gauge"].max()) for r in res.values() if "gauge" in r)
@@ -157,10 +159,10 @@ for k, v in closed_max.items():
     record(f"closed_form_rel_dev[{k}]", v, lo=0, hi=1e-9)
 for k, v in soft_max.items():
     record(f"soft_limit_rel_dev[{k}]", v, lo=0, hi=1e-4, note="one extra gluon with E = 0.01 GeV")
-display(Markdown("| closed form / reference | max relative deviation |\n|---|---|\n"
-                 + "\n".join(f"| {k} | {v:.1e} |" for k, v in closed_max.items())
-                 + "\n" + "\n".join(f"| soft gluon: ({k}) + g vs eikonal × ({k}), E_g = 0.01 GeV | {v:.1e} |"
-                                      for k, v in soft_max.items())))
+display(Table(["closed form / reference", "max relative deviation"],
+              [[k, f"{v:.1e}"] for k, v in closed_max.items()]
+              + [[f"soft gluon: ({k}) + g vs eikonal × ({k}), E_g = 0.01 GeV", f"{v:.1e}"]
+                 for k, v in soft_max.items()]))
 
 # %% [markdown]
 # The soft and collinear limits as functions of the gluon energy, of k_T (√s = 1 TeV, z = 0.3) and of the emission
@@ -211,7 +213,9 @@ for ax in axes:
     ax.set_yscale("log")
     ax.legend(fontsize=8)
 fig.tight_layout()
-plotting.savefig(fig, "amplitude_soft_collinear_limits")
+plotting.savefig(fig, "amplitude_soft_collinear_limits",
+                 caption=("Soft, final-state collinear and initial-state collinear limits: the ratio of |M|² to its "
+                          "factorised form converges to 1."))
 plt.show()
 for name, v in coll_scan.items():
     record(f"collinear_limit_rel_dev[{name} g]", v[-1], lo=0, hi=1e-3, note="k_T = 0.01 GeV, z = 0.3, azimuth-averaged")
@@ -242,7 +246,9 @@ ax.set_yscale("log")
 ax.set_xlabel("√s [GeV]  (same RAMBO angles, widths off)")
 ax.set_ylabel("s^(n_f−2) |M|² / value at 1 TeV")
 ax.legend(fontsize=9)
-plotting.savefig(fig, "amplitude_unitarity")
+plotting.savefig(fig, "amplitude_unitarity",
+                 caption=("High-energy behaviour of WZ and WWZ: bounded with the Standard Model couplings (solid), "
+                          "growing with a wrong TGC sign (dotted)."))
 plt.show()
 for name, (g, b) in growth.items():
     record(f"unitarity_ratio_30to100TeV[{name}]", g, lo=0.5, hi=1.2, note="bounded: gauge cancellation holds")
@@ -273,7 +279,8 @@ for ax, grp in zip(axes, groups):
     ax.legend(fontsize=8)
 axes[0].set_ylabel("density (flat phase space)")
 fig.tight_layout()
-plotting.savefig(fig, "amplitude_distributions")
+plotting.savefig(fig, "amplitude_distributions",
+                 caption="Distributions of log₁₀ |M|² over flat phase space per process.")
 plt.show()
 for name, v in spread.items():
     record(f"log10_me_std[{name}]", v, lo=0)
@@ -298,9 +305,9 @@ bench = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(bench)
 bench_rows = bench.main(["--threads", "1", "--scale", str(bench_scale), "--loop", str(bench_loop),
                          "--min-points", str(bench_min)])
-display(Markdown("| process | d | batched points/s | per-point points/s | ratio |\n|---|---|---|---|---|\n" + "\n".join(
-    f"| `{n}` | {get_process(n).dof} | {r['batched']:,.0f} | {r['per_point']:,.1f} | {r['batched'] / r['per_point']:.0f} |"
-    for n, r in bench_rows)))
+display(Table(["process", "d", "batched points/s", "per-point points/s", "ratio"],
+              [[n, get_process(n).dof, f"{r['batched']:,.0f}", f"{r['per_point']:,.1f}",
+                f"{r['batched'] / r['per_point']:.0f}"] for n, r in bench_rows]))
 for n, r in bench_rows:
     record(f"throughput_batched[{n}]", r["batched"], lo=0, note=f"load average {os.getloadavg()[0]:.1f}")
 
@@ -309,8 +316,6 @@ for n, r in bench_rows:
 # Every check of this page against its requirement, computed from the numbers above.
 
 # %%
-from hepscaling.tables import Table
-
 checks = [("gauge invariance (ε → k/E), all gluon processes", gauge_max, "≤ 1e-10", gauge_max <= 1e-10),
           ("Lorentz invariance, all 12 processes", lorentz_max, "≤ 1e-8", lorentz_max <= 1e-8),
           ("Bose symmetry of identical gluons", bose_max, "≤ 1e-10", bose_max <= 1e-10)]

@@ -155,7 +155,9 @@ for ax, (key, xlabel, bins) in zip(axes, panels):
 axes[0].set_ylabel("normalised")
 axes[0].legend(loc="upper right", fontsize=9)
 fig.tight_layout()
-plotting.savefig(fig, "jet_observables")
+plotting.savefig(fig, "jet_observables",
+                 caption=("Jet mass, τ32, τ21, multiplicity and pT of the top and QCD jets (local substitute, solid; "
+                          "public Delphes jets, dashed, when present)."))
 
 # %%
 top, qcd = labels == 1, labels == 0
@@ -212,7 +214,9 @@ for row, (name, x, lab) in zip(axes, sets):
         ax.set_xlabel("y' (rotated)")
     row[0].set_ylabel("φ' (rotated)")
     fig.colorbar(im, ax=row.tolist(), label="mean pT fraction per pixel")
-plotting.savefig(fig, "average_jet_images")
+plotting.savefig(fig, "average_jet_images",
+                 caption=("Average jet images after centring, rotation and normalisation, on a logarithmic colour "
+                          "scale: paper A §2's \"three blobs\" (top) and \"one blob\" (QCD)."))
 
 # %%
 # a number for "three blobs": the share of pT outside the central 0.2 x 0.2 core

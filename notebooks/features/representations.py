@@ -82,7 +82,9 @@ ax.set_xlim(-1.0, 1.0)
 ax.set_ylim(-1.0, 1.0)
 ax.set_aspect("equal")
 ax.legend(loc="upper right", title=f"EMD = {d:.3f}  (R = {R})")
-plotting.savefig(fig, "emd_transport_plan")
+plotting.savefig(fig, "emd_transport_plan",
+                 caption=("The optimal transport plan of the EMD between a top jet and a QCD jet (eqs. 3–4); line "
+                          "opacity ∝ moved pT, marker area ∝ pT."))
 plt.show()
 record("emd_top_qcd_example", d, lo=0.0, hi=2.0 / R * 1.5, note="EMD between the first top and QCD test jets")
 
@@ -102,7 +104,8 @@ fig.colorbar(im, ax=ax, label="EMD")
 ax.set_title(f"mean EMD: top–top {tt:.3f}, QCD–QCD {qq:.3f}, top–QCD {tq:.3f}", fontsize=10)
 ax.set_xlabel("jet (top | QCD)")
 ax.set_ylabel("jet (top | QCD)")
-plotting.savefig(fig, "emd_matrix")
+plotting.savefig(fig, "emd_matrix",
+                 caption="EMD matrix between top and QCD jets, ordered by class.")
 plt.show()
 record("emd_mean_qcd_qcd", qq, lo=0.0, hi=tt, note="QCD jets are closer to each other than top jets are")
 
@@ -130,7 +133,8 @@ for ax, k, name in ((axes[0], 0, "top"), (axes[1], 1, "qcd")):
     ax.set_xlabel("rapidity $y$ (centred)")
     ax.set_ylabel(r"azimuth $\phi$ (centred)")
     ax.legend(loc="upper right", fontsize=9)
-plotting.savefig(fig, "lot_embedding")
+plotting.savefig(fig, "lot_embedding",
+                 caption="The LOT embedding (eqs. 5–6): the reference grid and where a jet's pT is transported.")
 plt.show()
 # the barycentric projections keep the jet's centroid (the plan's marginals are the two measures)
 record("lot_centroid_abs", float(np.abs(emb.reshape(2, -1, 2).mean(1)).max()), lo=0.0, hi=1e-9,

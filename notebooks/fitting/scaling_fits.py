@@ -48,6 +48,7 @@ from IPython.display import Markdown, display
 
 from hepscaling import plotting
 from hepscaling.record import record
+from hepscaling.tables import Table, fmt
 from hepscaling.scaling.fit import crossing, crossing_error, fit_power_law
 
 plotting.style()
@@ -90,16 +91,17 @@ ax.fill_between(xx, fit_floor.predict(xx) - band, fit_floor.predict(xx) + band, 
 ax.axhline(C_true, color=plotting.COLORS["paper"], ls=":", label=f"true floor C = {C_true}")
 ax.set(xscale="log", yscale="log", xlabel="training-set size T", ylabel="loss L")
 ax.legend(fontsize=9)
-plotting.savefig(fig, "fit_range_and_floor")
+plotting.savefig(fig, "fit_range_and_floor",
+                 caption=("Synthetic losses from a known power law with a floor, fitted with and without the floor "
+                          "and over different ranges of X."))
 plt.show()
 
 # %%
-rows = ["| fit | points | α | A | C | χ²/ndof |", "|---|---|---|---|---|---|"]
-for name, f in list(fits_pure.items()) + [("floor, all points", fit_floor)]:
-    rows.append(f"| {f.form}, {name.replace('floor, ', '')} | {f.n_points} | {f.params['alpha']:.4f} ± "
-                f"{f.errors['alpha']:.4f} | {f.params['A']:.3f} ± {f.errors['A']:.3f} | "
-                f"{f.params['C']:.4f} ± {f.errors['C']:.4f} | {f.chi2:.1f}/{f.ndof} |")
-display(Markdown("\n".join(rows) + f"\n\nTrue values: α = {alpha_true}, A = {A_true}, C = {C_true}."))
+display(Table(["fit", "points", "α", "A", "C", "χ²/ndof"],
+              [[f"{f.form}, {name.replace('floor, ', '')}", f.n_points, fmt(f.params["alpha"], f.errors["alpha"], 4),
+                fmt(f.params["A"], f.errors["A"]), fmt(f.params["C"], f.errors["C"], 4), f"{f.chi2:.1f}/{f.ndof}"]
+               for name, f in list(fits_pure.items()) + [("floor, all points", fit_floor)]],
+              caption=f"True values: α = {alpha_true}, A = {A_true}, C = {C_true}"))
 
 record("alpha_pure_all", fits_pure["all points"].params["alpha"], lo=0.05, hi=alpha_true,
        note="pure fit to all points of A·T^-α + C: biased low by the floor")
@@ -140,7 +142,8 @@ ax.plot(centres, exact_local, color=plotting.COLORS["fit"], label=r"true local s
 ax.axhline(alpha_true, color=plotting.COLORS["paper"], ls=":", label=f"α of the power-law term = {alpha_true}")
 ax.set(xscale="log", xlabel="window centre T", ylabel="local α")
 ax.legend(fontsize=10)
-plotting.savefig(fig, "sliding_window_alpha")
+plotting.savefig(fig, "sliding_window_alpha",
+                 caption="The local slope −d log L/d log T fitted in a sliding window, against the true local slope.")
 plt.show()
 record("local_alpha_drop", local_alpha[0] - local_alpha[-1], lo=0.0, note="local slope falls along T with a floor")
 
@@ -156,15 +159,15 @@ record("local_alpha_drop", local_alpha[0] - local_alpha[-1], lo=0.0, note="local
 fit_offset = fit_power_law(x, y, "offset", sigma=sigma)
 fit_floor_log = fit_power_law(x, y, "floor", sigma=sigma, log_space=True)
 Xc_true = A_true ** (1 / alpha_true)
-display(Markdown(
-    "| fit | α | scale | floor |\n|---|---|---|---|\n"
-    f"| offset (log space) | {fit_offset.params['alpha']:.4f} ± {fit_offset.errors['alpha']:.4f} | "
-    f"X_c = {fit_offset.params['Xc']:.3g} ± {fit_offset.errors['Xc']:.2g} | "
-    f"K = {fit_offset.params['K']:.4f} ± {fit_offset.errors['K']:.4f} |\n"
-    f"| floor (log space) | {fit_floor_log.params['alpha']:.4f} ± {fit_floor_log.errors['alpha']:.4f} | "
-    f"A = {fit_floor_log.params['A']:.3f} (A^(1/α) = {fit_floor_log.params['A'] ** (1 / fit_floor_log.params['alpha']):.3g}) | "
-    f"C = {fit_floor_log.params['C']:.4f} |\n"
-    f"| truth | {alpha_true} | X_c = {Xc_true:.3g} | {C_true} |"))
+display(Table(["fit", "α", "scale", "floor"],
+              [["offset (log space)", fmt(fit_offset.params["alpha"], fit_offset.errors["alpha"], 4),
+                f"X_c = {fit_offset.params['Xc']:.3g} ± {fit_offset.errors['Xc']:.2g}",
+                fmt(fit_offset.params["K"], fit_offset.errors["K"], 4)],
+               ["floor (log space)", fmt(fit_floor_log.params["alpha"], fit_floor_log.errors["alpha"], 4),
+                f"A = {fit_floor_log.params['A']:.3f} "
+                f"(A^(1/α) = {fit_floor_log.params['A'] ** (1 / fit_floor_log.params['alpha']):.3g})",
+                f"C = {fit_floor_log.params['C']:.4f}"],
+               ["truth", alpha_true, f"X_c = {Xc_true:.3g}", C_true]]))
 record("alpha_offset", fit_offset.params["alpha"], lo=alpha_true - 0.15, hi=alpha_true + 0.15,
        note="paper B eq. 1 form recovers α")
 record("Xc_offset_over_true", fit_offset.params["Xc"] / Xc_true, lo=0.5, hi=2.0)
@@ -194,7 +197,9 @@ ax.plot(g, n_repeats * (bins[1] - bins[0]) * np.exp(-g ** 2 / 2) / np.sqrt(2 * n
         label="unit normal")
 ax.set(xlabel=r"pull $(\hat\alpha-\alpha)/\sigma_{\hat\alpha}$", ylabel="fits")
 ax.legend(fontsize=10)
-plotting.savefig(fig, "pulls_alpha")
+plotting.savefig(fig, "pulls_alpha",
+                 caption=("Pulls of the fitted exponent over many noise realisations: the quoted errors are right "
+                          "when the pulls are standard normal."))
 plt.show()
 record("pull_std_floor", np.std(pulls["floor"]), lo=0.4, hi=2.0, note="std of α pulls, floor form (expect ~1)")
 record("pull_std_offset", np.std(pulls["offset"]), lo=0.4, hi=2.0, note="std of α pulls, offset form (expect ~1)")
@@ -235,7 +240,9 @@ ax.axvspan(x_max, 1e8, color="0.95", zorder=-1)
 ax.text(x_max * 1.5, ax.get_ylim()[1] * 0.7, "extrapolation", fontsize=10)
 ax.set(xscale="log", yscale="log", xlabel="training-set size T", ylabel="loss L")
 ax.legend(fontsize=9, loc="lower left")
-plotting.savefig(fig, "extrapolated_crossing")
+plotting.savefig(fig, "extrapolated_crossing",
+                 caption=("Two fitted power laws extrapolated beyond the data, with the crossing point and its "
+                          "uncertainty."))
 plt.show()
 display(Markdown(f"Fitted crossing: **T = {xc:.3g}** (68 % interval {lo68:.3g} – {hi68:.3g}, curves cross in "
                  f"{100 * frac:.0f} % of parameter samples); crossing of the true laws: T = {xc_true:.3g}."

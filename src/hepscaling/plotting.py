@@ -5,6 +5,7 @@ Figures are saved as PNG and PDF next to the executed notebook (the runner sets 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -87,13 +88,28 @@ def decorate(ax, xlabel: str, ylabel: str | None = None, title: str | None = Non
         ax.legend(fontsize=9)
 
 
-def savefig(fig, name: str, directory: str | os.PathLike | None = None) -> list[Path]:
-    """Save ``fig`` as ``name.png`` and ``name.pdf`` next to the executed notebook (or in ``directory``)."""
+_figures = {"n": 0}
+
+
+def savefig(fig, name: str, directory: str | os.PathLike | None = None, caption: str | None = None) -> None:
+    """Save ``fig`` as ``name.png`` and ``name.pdf`` next to the executed notebook (or in ``directory``).
+
+    In a notebook it then shows the figure followed by its numbered caption ("Figure n." and ``caption``: what the
+    paper's figure shows and what ours shows) with links to both files, and closes it, so the figure appears once, at
+    its caption, and the cell returns nothing."""
     d = Path(directory) if directory is not None else Path.cwd()
     d.mkdir(parents=True, exist_ok=True)
-    out = []
     for ext in ("png", "pdf"):
-        p = d / f"{name}.{ext}"
-        fig.savefig(p, dpi=150 if ext == "png" else None)
-        out.append(p)
-    return out
+        fig.savefig(d / f"{name}.{ext}", dpi=150 if ext == "png" else None)
+    if "ipykernel" not in sys.modules:
+        return
+    import html
+
+    from IPython.display import HTML, display
+    _figures["n"] += 1
+    display(fig)
+    plt.close(fig)
+    text = f" {html.escape(caption)}" if caption else ""
+    display(HTML(f'<p class="hepscaling-caption"><strong>Figure {_figures["n"]}.</strong>{text} '
+                 f'<span class="hepscaling-downloads">Download: <a href="{name}.png">PNG</a> · '
+                 f'<a href="{name}.pdf">PDF</a></span></p>'))

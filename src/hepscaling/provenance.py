@@ -94,6 +94,19 @@ def collect() -> dict:
     }
 
 
+def show_parameters(params: dict, origins: dict, command: str) -> None:
+    """The page's "parameters of this build" table (name, value, where it came from) and the command that reruns
+    it; the book runner puts this cell right after the notebook's introduction."""
+    from IPython.display import HTML, display
+
+    from .tables import Table
+    where = {"default": "the notebook's default", "profile": "the profile", "-p": "the command line (-p)"}
+    rows = [[k, repr(v), where.get(origins.get(k, "default"), origins.get(k, ""))] for k, v in params.items()]
+    display(Table(["parameter", "value", "from"], rows, caption="Parameters of this build"))
+    display(HTML(f'<p class="hepscaling-rerun">Rerun this page: <code>{command}</code> '
+                 '(add <code>-p name value</code> to change a parameter; see <em>How to rerun</em>)</p>'))
+
+
 def footer(write_to: str | os.PathLike | None = None):
     """Display the provenance footer (markdown) and write it as JSON next to the notebook."""
     info = collect()

@@ -30,8 +30,9 @@ def _sidecar() -> Path | None:
     return Path(f"{stem}.results.json") if stem else None
 
 
-def record(name: str, value, lo: float | None = None, hi: float | None = None, note: str = "") -> float:
-    """Record a key number of this notebook (optionally with sanity bounds lo <= value <= hi)."""
+def record(name: str, value, lo: float | None = None, hi: float | None = None, note: str = "") -> None:
+    """Record a key number of this notebook (optionally with sanity bounds lo <= value <= hi). Returns nothing, so
+    a ``record(...)`` ending a cell adds no stray output to the page."""
     if not isinstance(name, str) or not name:
         raise RecordError("record: name must be a non-empty string")
     if isinstance(value, bool):
@@ -63,7 +64,6 @@ def record(name: str, value, lo: float | None = None, hi: float | None = None, n
             data = json.loads(path.read_text())
         data[name] = entry
         write_text(path, json.dumps(data, indent=2, sort_keys=True))
-    return value
 
 
 def records() -> dict[str, dict]:

@@ -28,11 +28,12 @@ from ..paths import repo_root
 from . import files
 from .errors import ParameterError
 from .inventory import Notebook, find, inventory
-from .parameters import percent_cells, resolve_parameters
+from .parameters import parameter_origins, percent_cells, rerun_command, resolve_parameters
 
-RUNNER_VERSION = "2"          # 2: the run key holds the profile's content hash, not its name
+RUNNER_VERSION = "3"          # 3: hidden code, parameters table; 2: the profile's content in the run key
 CONTEXT_TAG = "hepscaling-context"
 FOOTER_TAG = "hepscaling-provenance"
+PARAMETERS_TAG = "hepscaling-parameters"
 
 
 # ------------------------------------------------------------------------------------------------------ run keys
@@ -109,8 +110,11 @@ def _marker_lines(text: str) -> list[int]:
     return [i + 1 for i, line in enumerate(text.splitlines()) if line.startswith("# %%")]
 
 
-def prepare(nb: Notebook, params: dict, output_stem: Path, profile_name: str):
-    """The notebook to execute: header moved to metadata, context cell after the parameters, footer appended."""
+def prepare(nb: Notebook, params: dict, output_stem: Path, profile_name: str, origins: dict | None = None,
+            command: str = ""):
+    """The notebook to execute: header moved to metadata, the parameters cells hidden, a context cell and a
+    "parameters of this build" table (``origins``: where each value came from; ``command``: how to rerun) after
+    them, the notebook's own code folded behind "show code", the provenance footer appended."""
     import nbformat
     node = percent_cells(nb.text)
     cells = list(node.cells)
@@ -118,7 +122,9 @@ def prepare(nb: Notebook, params: dict, output_stem: Path, profile_name: str):
         cells = cells[1:]
     lines = _marker_lines(nb.text)
     for i, c in enumerate(cells):
-        c.metadata.setdefault("tags", [])                  # papermill expects every cell to have tags
+        tags = c.metadata.setdefault("tags", [])           # papermill expects every cell to have tags
+        if c.cell_type == "code":                          # the page shows the physics; the code is one click away
+            tags.append("remove-cell" if "parameters" in tags else "hide-input")
         c.metadata.setdefault("hepscaling", {})["source_cell"] = i + 1
         if len(lines) == len(cells):
             c.metadata["hepscaling"]["source_line"] = lines[i]
@@ -139,7 +145,12 @@ def prepare(nb: Notebook, params: dict, output_stem: Path, profile_name: str):
     from papermill.parameterize import parameterize_notebook
     node = parameterize_notebook(node, params, kernel_name="python3", language="python")
     inj = next(i for i, c in enumerate(node.cells) if "injected-parameters" in (c.metadata.get("tags") or []))
-    node.cells.insert(inj + 1, ctx_cell)
+    node.cells[inj].metadata["tags"].append("remove-cell")  # shown once, in the table below
+    show = ("import hepscaling.provenance as _hs_prov\n"
+            f"_hs_prov.show_parameters({params!r},\n                        {origins or {}!r},\n"
+            f"                        {command!r})")
+    table_cell = nbformat.v4.new_code_cell(show, metadata={"tags": ["remove-input", PARAMETERS_TAG]})
+    node.cells[inj + 1:inj + 1] = [ctx_cell, table_cell]
     return node
 
 
@@ -147,17 +158,19 @@ def _strip_ansi(s: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", s)
 
 
-def execute(nb: Notebook, params: dict, out_dir: Path, profile_name: str, log=print) -> RunResult:
-    """Execute one notebook with papermill into ``out_dir`` (its working directory); never raises on cell errors."""
+def execute(nb: Notebook, params: dict, out_dir: Path, profile_name: str, log=print, origins: dict | None = None,
+            command: str = "") -> RunResult:
+    """Execute one notebook with papermill into ``out_dir`` (its working directory); never raises on cell errors.
+    ``origins`` and ``command`` feed the page's "parameters of this build" table (:func:`prepare`)."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = out_dir / nb.name
     out = stem.with_suffix(".ipynb")
-    for suffix in (".results.json", ".provenance.json", ".stamp.json", ".claims.json"):
+    for suffix in (".results.json", ".provenance.json", ".stamp.json", ".claims.json", ".log"):
         Path(f"{stem}{suffix}").unlink(missing_ok=True)
-    node = prepare(nb, params, stem, profile_name)
+    node = prepare(nb, params, stem, profile_name, origins, command)
     # the kernel inherits this environment: inline figures (no MPLBACKEND override), quiet progress bars
     saved = {k: os.environ.get(k) for k in ("MPLBACKEND", "HEPSCALING_QUIET", "PYDEVD_DISABLE_FILE_VALIDATION")}
     os.environ.pop("MPLBACKEND", None)
@@ -263,7 +276,9 @@ def execute_all(profile: str | dict, out_root: Path, force: bool = False, only: 
             results.append(RunResult(nb.id, True, out_dir / f"{nb.name}.ipynb", skipped=True))
             continue
         log(f"[{i}/{len(plans)}] {nb.id}: executing with profile {prof['name']!r} ...")
-        res = execute(nb, params, out_dir, prof["name"], log=log)
+        origins = parameter_origins(nb, prof)
+        res = execute(nb, params, out_dir, prof["name"], log=log, origins=origins,
+                      command=rerun_command(nb, prof, params, origins))
         if res.ok:
             write_stamp(out_dir, nb, key, prof, params, seconds=round(res.seconds, 1))
             log(f"[{i}/{len(plans)}] {nb.id}: done in {res.seconds:.1f} s")
@@ -292,7 +307,9 @@ def run_one(nb_id: str, overrides: dict, profile: str = _profiles.DEFAULT_PROFIL
     changed = {k: v for k, v in params.items() if v != nb.parameters.get(k)}
     log(f"running {nb.id} with profile {prof['name']!r}; parameters differing from the notebook's defaults: "
         + (", ".join(f"{k}={v!r}" for k, v in changed.items()) or "none"))
-    res = execute(nb, params, out_dir, prof["name"], log=log)
+    origins = parameter_origins(nb, prof, overrides)
+    res = execute(nb, params, out_dir, prof["name"], log=log, origins=origins,
+                  command=rerun_command(nb, prof, params, origins))
     if res.ok:
         write_stamp(out_dir, nb, run_key(nb, params, prof), prof, params)
     return res

@@ -61,19 +61,21 @@ def page_status(side: dict | None) -> ItemStatus | None:
 
 
 def status_text(st: ItemStatus | None) -> str:
-    """``partly (substitute data, reduced sizes): 3 of 7 claims reproduced, 2 differ``; plain text, no glyphs."""
+    """``partly (substitute data, reduced sizes): 3 of 7 claims reproduced, 2 differ``, the status in a coloured
+    span (``span.status-partly`` in ``book/_static/hepscaling.css``): text and colour, no glyphs."""
     if st is None:
         return "—"
     n = st.counts
     total = sum(n.values())
+    badge = f'<span class="status status-{st.status.replace(" ", "-")}">{st.text()}</span>'
     if st.status == "not yet":
-        return f"not yet: none of {total} claims tested" if total else "not yet"
+        return f"{badge}: none of {total} claims tested" if total else badge
     detail = f"{n['reproduced']} of {total} claims reproduced"
     if n["differs"]:
         detail += f", {n['differs']} differ"
     if n["not tested"]:
         detail += f", {n['not tested']} not tested"
-    return f"**{st.text()}**: {detail}"
+    return f"{badge}: {detail}"
 
 
 def chapter_page(chapter: str, nbs: list[Notebook], root: Path | None = None, out_root: Path | None = None) -> str:
@@ -167,19 +169,29 @@ def intro_page(nbs: list[Notebook], profile: str, papers: dict | None = None, ou
             lines += [f"{paper.authors}, [arXiv:{paper.arxiv}](https://arxiv.org/abs/{paper.arxiv}).", ""]
         elif paper.authors:
             lines += [f"{paper.authors.rstrip('.')}.", ""]
-        lines += ["| item | what it shows | status | our page | data |", "|---|---|---|---|---|"]
+        data_of_row = {r.item: "; ".join(_md_escape(t) for t in r.data) or
+                       "; ".join(sorted({_md_escape(nb.data) for nb in r.pages})) for r in rows[key] if r.pages}
+        shared = set(data_of_row.values())
+        one_data = len(shared) == 1 and len(data_of_row) == len(rows[key])
+        if one_data:   # the same data for every item: said once, the table keeps to the text column's width
+            lines += [f"Data of every item: {shared.pop()}.", ""]
+            lines += ["| item | what it shows | status | our page |", "|---|---|---|---|"]
+        else:
+            lines += ["| item | what it shows | status | our page | data |", "|---|---|---|---|---|"]
         missing = []
         for r in rows[key]:
             if r.pages:
                 pages = ", ".join(f"{{doc}}`{_md_escape(nb.title)} <{_doc(nb)}>`" if _executed(nb)
                                   else f"`{nb.id}`" for nb in r.pages)
-                data = "; ".join(_md_escape(t) for t in r.data) or "; ".join(sorted({_md_escape(nb.data)
-                                                                                     for nb in r.pages}))
-                lines.append(f"| {r.item} | {_md_escape(r.caption)} | {_md_escape(status_text(r.status))} | "
-                             f"{pages} | {data} |")
+                cells = [r.item, _md_escape(r.caption), _md_escape(status_text(r.status)), pages]
+                if not one_data:
+                    cells.append(data_of_row[r.item])
             else:
                 missing.append(r.item)
-                lines.append(f"| {r.item} | {_md_escape(r.caption)} | not yet | — (no notebook yet) | — |")
+                cells = [r.item, _md_escape(r.caption), status_text(ItemStatus("not yet")), "— (no notebook yet)"]
+                if not one_data:
+                    cells.append("—")
+            lines.append("| " + " | ".join(cells) + " |")
         count = {s: sum(1 for r in rows[key] if r.status and r.status.status == s)
                  for s in ("reproduced", "partly", "differs")}
         lines += ["", f"{count['reproduced']} of {len(rows[key])} reproduced, {count['partly']} partly, "

@@ -175,3 +175,39 @@ def resolve_parameters(nb: Notebook, profile: dict, overrides: dict | None = Non
     return params
 
 
+
+
+def parameter_origins(nb: Notebook, profile: dict, overrides: dict | None = None) -> dict:
+    """Where each final parameter comes from: ``"default"`` (the notebook's parameters cell), ``"profile"`` (the
+    profile sets it to another value) or ``"-p"`` (the command line)."""
+    from_profile = _profiles.parameters_for(profile, nb.id, nb.parameters)
+    out = {}
+    for k, default in nb.parameters.items():
+        if k in (overrides or {}):
+            out[k] = "-p"
+        elif k in from_profile and (k == "profile" or from_profile[k] != default):
+            out[k] = "profile"
+        else:
+            out[k] = "default"
+    return out
+
+
+def cli_value(v) -> str:
+    """A parameter value as ``-p name VALUE`` takes it (lists in YAML flow form, booleans as true/false)."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(cli_value(x) for x in v) + "]"
+    return str(v)
+
+
+def rerun_command(nb: Notebook, profile: dict, params: dict, origins: dict) -> str:
+    """The command that reruns this page with these parameters: its profile, and ``-p`` for what the command line set."""
+    import shlex
+    ref = _profiles.reference(profile)
+    parts = ["python", "-m", "hepscaling", "run", nb.id]
+    parts += [] if ref == _profiles.DEFAULT_PROFILE else ["--profile", ref]
+    for k, v in params.items():
+        if origins.get(k) == "-p":
+            parts += ["-p", k, cli_value(v)]
+    return " ".join(shlex.quote(p) for p in parts)

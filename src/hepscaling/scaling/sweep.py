@@ -29,7 +29,8 @@ it twice gives the same answer.
 
   Points whose worker dies are resubmitted (the task is idempotent and the result file atomic).
 * **Progress.** A progress bar (quiet when not interactive) and, through ``on_progress``, the points done, the total
-  and an estimate of the time left (:class:`Progress`).
+  and an estimate of the time left (:class:`Progress`); when quiet, a line every quarter of the sweep goes to
+  :func:`hepscaling.progress.report` (the notebook's log file under the book runner, stderr otherwise).
 
 Example::
 
@@ -68,10 +69,10 @@ from typing import Any, Callable, Iterable
 
 import pandas as pd
 
-from tqdm.auto import tqdm as _tqdm
-
 from ..atomic import atomic_path, write_text
 from ..progress import quiet as _quiet
+from ..progress import report as _report
+from ..progress import tqdm_class as _tqdm_class
 
 POINTS_SUBDIR = "points"
 RESULTS_FILE = "results.parquet"
@@ -398,7 +399,7 @@ def _default_reporter() -> Callable[[Progress], None]:
         frac = p.done / max(p.total, 1)
         if p.done == p.total or frac - state["last"] >= 0.25:
             state["last"] = frac
-            print("sweep:", p.line(), flush=True)
+            _report("sweep: " + p.line())
     return report
 
 
@@ -517,7 +518,7 @@ def run_sweep(task: Callable, points: list[dict], directory: str | os.PathLike, 
     prog = Progress(total=len(points), done=len(points) - len(todo), already_done=len(points) - len(todo),
                     start=time.time())
     report = on_progress or _default_reporter()
-    bar = _tqdm(total=len(points), initial=prog.done, desc=f"sweep {directory.name}",
+    bar = _tqdm_class()(total=len(points), initial=prog.done, desc=f"sweep {directory.name}",
                         disable=_quiet() or not show_bar)
     failures: list[tuple[dict, str]] = []
 

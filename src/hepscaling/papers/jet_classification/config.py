@@ -152,8 +152,8 @@ def source_data_used(source: str, paper_sizes: bool = False) -> DataUsed:
     """What a page that reads ``source`` runs on, for its claims table and the landing page."""
     if source not in SOURCES:
         raise ConfigError(f"source must be one of {SOURCES}, got {source!r}")
-    text = ("the public Top Tagging Landscape dataset (the paper's)" if source == "public" else
-            "the local substitute: Pythia 8 + FastJet top/QCD jets (particle level, no detector simulation)")
+    text = ("public Top Tagging set (the paper's)" if source == "public" else
+            "local substitute: Pythia 8 + FastJet jets, particle level")
     return DataUsed(text, dataset="paper" if source == "public" else "substitute",
                     sizes="paper" if paper_sizes else "reduced")
 
