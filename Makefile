@@ -19,6 +19,10 @@ help:
 	@echo "make references                        regenerate tests/reference/tiny.json"
 	@echo "make bench                             speed benchmarks against their anchors (energyflow, POT, Pythia, per-point loop)"
 
+# Debian's chromium for the book's browser check (tests/test_browser.py, `make book`): installed where it is missing and
+# apt-get runs as root; tried once (stamp), otherwise the check is skipped with a note.
+CHROMIUM_STAMP := $(VENV)/.stamp-chromium
+
 setup:
 	@set -e; \
 	if [ ! -x "$(PY)" ]; then \
@@ -32,6 +36,16 @@ setup:
 	  $(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock; \
 	  $(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .; \
 	  echo "$$want" > $(STAMP); \
+	fi; \
+	if ! command -v chromium >/dev/null 2>&1 && [ ! -f $(CHROMIUM_STAMP) ]; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    echo "installing chromium (Debian) for the book's browser check"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "could not install chromium: the browser check will be skipped"; \
+	  else \
+	    echo "chromium is missing and apt-get cannot install it here: the browser check will be skipped"; \
+	  fi; \
+	  touch $(CHROMIUM_STAMP); \
 	fi
 
 book: setup

@@ -1,6 +1,7 @@
 """Shared fixtures. The suite runs with `make test` (or `python -m pytest tests`); notebooks run with profile tiny."""
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,40 @@ def tmp_modules(tmp_path, monkeypatch):
 
     yield write
     forget()
+
+
+@dataclass
+class TinyBook:
+    """Every notebook executed once with profile tiny into a throwaway book, its pages written and its HTML built."""
+    root: Path                  # the throwaway repository root (HEPSCALING_ROOT while building)
+    out: Path                   # root/book/notebooks: the executed copies and their sidecars
+    results: dict               # notebook id -> RunResult
+    html: Path | None           # root/book/_build/html, None when a notebook failed or the HTML build did
+    log: list
+
+
+@pytest.fixture(scope="session")
+def tiny_book(tmp_path_factory):
+    """The book built once per test session with profile tiny (shared by the notebook and browser tests)."""
+    import shutil
+
+    from hepscaling import book, profiles
+    root = tmp_path_factory.mktemp("tiny-book")
+    shutil.copytree(REPO / "book", root / "book",
+                    ignore=shutil.ignore_patterns("_build", "notebooks", "intro.md", "_toc.yml"))
+    for name in ("notebooks", "profiles", "benchmarks", "requirements.lock", "pyproject.toml"):
+        (root / name).symlink_to(REPO / name)
+    env = {"HEPSCALING_ROOT": str(root),
+           "HEPSCALING_DATA": os.environ.get("HEPSCALING_DATA") or str(REPO / "data"),
+           "HEPSCALING_CACHE": os.environ.get("HEPSCALING_CACHE") or str(REPO / "data" / "cache")}
+    log: list = []
+    with pytest.MonkeyPatch.context() as mp:
+        for k, v in env.items():
+            mp.setenv(k, v)
+        out = root / "book" / "notebooks"
+        nbs, results = book.execute_all("tiny", out, force=True, log=log.append)
+        book.write_pages(nbs, profiles.load("tiny"))
+        html = None
+        if all(r.ok for r in results) and book.build_html(log=log.append, check=False) == 0:
+            html = root / "book" / "_build" / "html"
+    return TinyBook(root, out, {r.notebook: r for r in results}, html, log)

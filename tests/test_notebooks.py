@@ -11,11 +11,6 @@ NOTEBOOKS = book.inventory()
 REFERENCE = json.loads(book.reference_path("tiny").read_text()) if book.reference_path("tiny").is_file() else {}
 
 
-@pytest.fixture(scope="session")
-def tiny_root(tmp_path_factory):
-    return tmp_path_factory.mktemp("book-tiny")
-
-
 def test_there_are_notebooks():
     assert any(nb.id == "fitting/scaling_fits" for nb in NOTEBOOKS)
 
@@ -30,8 +25,8 @@ def test_reference_has_no_stale_notebooks():
 @pytest.mark.notebooks
 @pytest.mark.timeout(1200)
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda nb: nb.id)
-def test_notebook_runs_and_records_expected_numbers(nb, tiny_root):
-    _, (res,) = book.execute_all("tiny", tiny_root, force=True, notebooks=[nb], log=lambda *_: None)
+def test_notebook_runs_and_records_expected_numbers(nb, tiny_book):
+    res, tiny_root = tiny_book.results[nb.id], tiny_book.out
     if not res.ok:
         pytest.fail(res.error, pytrace=False)             # notebook, cell, line, error and the traceback's tail
     results = book.load_results(tiny_root, nb)

@@ -2,17 +2,19 @@
 
 :func:`build` executes every notebook into ``book/notebooks/<chapter>/`` (unchanged ones skipped, see
 :func:`~hepscaling.book.execution.execute_all`), then writes ``book/_toc.yml``, the chapter pages and
-``book/intro.md`` (status table computed from the pages' claims and ``src/hepscaling/papers/*/paper.yaml``) and runs Jupyter Book
-1.x (``execute_notebooks: off``).
+``book/intro.md`` (status table computed from the pages' claims and ``src/hepscaling/papers/*/paper.yaml``), runs
+Jupyter Book 1.x (``execute_notebooks: off``) and checks the site in headless Chromium (:mod:`.browser`).
 """
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from .. import profiles as _profiles
+from ..atomic import write_text
 from ..paths import repo_root
 from . import execution, files
 from .errors import ParameterError
@@ -50,7 +52,9 @@ def build(profile: str = _profiles.DEFAULT_PROFILE, html: bool = True, force: bo
     return build_html(log=log)
 
 
-def build_html(log=print) -> int:
+def build_html(log=print, check: bool = True) -> int:
+    """Run Jupyter Book on ``book/``, copy each page's figure files (the PNG and PDF its captions link to) next to the
+    page, then check every changed page in headless Chromium (:func:`check_html`). Exit code."""
     jb = Path(sys.executable).parent / "jupyter-book"
     cmd = [str(jb) if jb.exists() else "jupyter-book", "build", str(files.book_dir()), "--quiet"]
     log("building HTML: " + " ".join(cmd))
@@ -59,7 +63,59 @@ def build_html(log=print) -> int:
     if proc.returncode != 0:
         log(f"jupyter-book build failed (exit {proc.returncode})")
         return proc.returncode
-    log(f"HTML book in {files.book_dir() / '_build' / 'html'}/index.html ({time.time() - t0:.1f} s)")
+    html = files.book_dir() / "_build" / "html"
+    copy_downloads(files.book_dir() / "notebooks", html / "notebooks")
+    log(f"HTML book in {html}/index.html ({time.time() - t0:.1f} s)")
+    return check_html(html, log=log) if check else 0
+
+
+def copy_downloads(src: Path, dest: Path) -> int:
+    """Copy the figure files (``*.png``, ``*.pdf``) of the executed notebooks next to their pages in the site."""
+    n = 0
+    for f in list(src.rglob("*.png")) + list(src.rglob("*.pdf")):
+        target = dest / f.relative_to(src)
+        if target.parent.is_dir() and (not target.exists() or target.stat().st_mtime < f.stat().st_mtime):
+            shutil.copy2(f, target)
+            n += 1
+    return n
+
+
+def check_html(html: Path, log=print) -> int:
+    """Open every page that changed since its last clean check in headless Chromium; report raw LaTeX, raw
+    markdown tables, Python warnings, broken images and links; write screenshots of the landing page and one page
+    per chapter to ``book/_build/screenshots/``. Exit code 1 when a page has problems; without Chromium the check is
+    skipped with a note."""
+    import hashlib
+    import json
+
+    from . import browser
+    if browser.find_chromium() is None:
+        log("browser check skipped: no Chromium (Debian's `chromium`; `make setup` installs it where it can)")
+        return 0
+    record = html.parent / ".browser-checked.json"
+    try:
+        ok = json.loads(record.read_text())
+    except (OSError, ValueError):
+        ok = {}
+    pages = browser.site_pages(html)
+    digest = {str(p.relative_to(html)): hashlib.sha256(p.read_bytes()).hexdigest() for p in pages}
+    todo = [p for p in pages if ok.get(str(p.relative_to(html))) != digest[str(p.relative_to(html))]]
+    if not todo:
+        log("browser check: no page changed since its last clean check")
+        return 0
+    t0 = time.time()
+    problems = browser.check_site(html, todo)
+    ok = {k: v for k, v in {**ok, **digest}.items() if k in digest and k not in problems}
+    write_text(record, json.dumps(ok, indent=1, sort_keys=True))
+    shots = browser.screenshots(html, html.parent / "screenshots")
+    log(f"browser check of {len(todo)} pages in headless Chromium ({time.time() - t0:.1f} s); screenshots in "
+        f"{shots[0].parent}")
+    if problems:
+        for page, ps in problems.items():
+            for p in ps:
+                log(f"  {page}: {p}")
+        log(f"{len(problems)} pages show what a reader must not see (above)")
+        return 1
     return 0
 
 
