@@ -4,15 +4,19 @@ Public API::
 
     matrix_element(process, momenta) -> (N,) float64        # |M|^2, MadGraph convention
     phase_space(process, n_points, sqrt_s, cuts, seed) -> momenta, weights   # massive RAMBO (flat)
-    unweighted_events(process, n_points, sqrt_s, cuts, seed) -> momenta, |M|^2, info
+    unweighted_events(process, n_points, sqrt_s, cuts, seed) -> momenta, |M|^2, info   # fixed sqrt(s), flat RAMBO
+    collider_events(process, n_events, collider_energy=14000., seed=0) -> momenta, |M|^2, info   # pp collider
 
 Processes: ``PROCESSES`` (MadGraph-style strings); ``get_process(name).dof`` is d = 3 n_f - 4.
 """
 from .model import DEFAULT as SM_DEFAULT, SMParameters
 from .processes import DEFAULT_CUTS, PROCESSES, Process, get_process, helicity_amplitudes, matrix_element
 from .phasespace import phase_space, rambo, unweighted_events
+from .collider import COLLIDER_CUTS, collider_events
+from .pdf import DEFAULT_PDF, PDF_SETS, PartonDensity
 
 __all__ = [
     "matrix_element", "phase_space", "unweighted_events", "rambo", "PROCESSES", "Process", "get_process",
-    "helicity_amplitudes", "SMParameters", "SM_DEFAULT", "DEFAULT_CUTS",
+    "helicity_amplitudes", "SMParameters", "SM_DEFAULT", "DEFAULT_CUTS", "collider_events", "COLLIDER_CUTS",
+    "PartonDensity", "PDF_SETS", "DEFAULT_PDF",
 ]

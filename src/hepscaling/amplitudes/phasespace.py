@@ -24,8 +24,14 @@ from .model import DEFAULT, SMParameters
 from .processes import DEFAULT_CUTS, get_process, matrix_element
 
 
-def _massless(n: int, N: int, sqrt_s: float, gen: torch.Generator, dtype, device):
-    r = torch.rand((N, n, 4), generator=gen, dtype=dtype, device="cpu").to(device)
+def rambo_map(masses, r: torch.Tensor, sqrt_s) -> tuple[torch.Tensor, torch.Tensor]:
+    """Massive RAMBO as a map: uniforms ``r`` (N, n, 4) in [0, 1) and the CM energy ``sqrt_s`` (a number or an (N,)
+    tensor, GeV) to final-state momenta (N, n, 4) in the centre-of-mass frame and their weights (N,) (the
+    phase-space density, see the module docstring). :func:`rambo` draws ``r`` uniformly; an adaptive sampler may
+    draw it from its own map."""
+    n = len(masses)
+    dtype, device = r.dtype, r.device
+    rs = torch.as_tensor(sqrt_s, dtype=dtype, device=device)
     c = 2 * r[..., 0] - 1
     phi = 2 * math.pi * r[..., 1]
     q0 = -torch.log(torch.clamp(r[..., 2] * r[..., 3], min=1e-300))
@@ -34,13 +40,35 @@ def _massless(n: int, N: int, sqrt_s: float, gen: torch.Generator, dtype, device
     Q = q.sum(1)
     M = torch.sqrt(Q[:, 0] ** 2 - (Q[:, 1:] ** 2).sum(-1))
     b = -Q[:, 1:] / M[:, None]
-    x = sqrt_s / M
+    x = rs / M
     gamma = Q[:, 0] / M
     a = 1 / (1 + gamma)
     bq = (b[:, None, :] * q[..., 1:]).sum(-1)
     p0 = x[:, None] * (gamma[:, None] * q[..., 0] + bq)
     p3 = x[:, None, None] * (q[..., 1:] + b[:, None, :] * q[..., :1] + a[:, None, None] * bq[..., None] * b[:, None, :])
-    return torch.cat((p0[..., None], p3), -1)
+    p = torch.cat((p0[..., None], p3), -1)
+    s = rs**2
+    w0 = (2 * math.pi) ** (4 - 3 * n) * (math.pi / 2) ** (n - 1) / (math.factorial(n - 1) * math.factorial(n - 2))
+    w = (w0 * s ** (n - 2)).expand(r.shape[0]).clone()
+    if any(m > 0 for m in masses):
+        m = torch.tensor(masses, dtype=dtype, device=device)
+        E = p[..., 0]
+        rs_n = rs.expand(r.shape[0])
+        xi = torch.sqrt(torch.clamp(1 - (sum(masses) / rs_n) ** 2, min=1e-12))
+        for _ in range(60):
+            e = torch.sqrt(m**2 + (xi[:, None] * E) ** 2)
+            f = e.sum(1) - rs_n
+            df = (xi[:, None] * E**2 / e).sum(1)
+            step = f / df
+            xi = torch.clamp(xi - step, min=1e-12, max=1.0)
+            if float(step.abs().max()) < 1e-15:
+                break
+        k3 = xi[:, None, None] * p[..., 1:]
+        k0 = torch.sqrt(m**2 + (xi[:, None] * E) ** 2)
+        kabs = xi[:, None] * E
+        w = w * (kabs.sum(1) / rs_n) ** (2 * n - 3) * (kabs / k0).prod(1) * rs_n / (kabs**2 / k0).sum(1)
+        p = torch.cat((k0[..., None], k3), -1)
+    return p, w
 
 
 def rambo(masses, N: int, sqrt_s: float, seed: int = 0, device=None, dtype=torch.float64, generator=None):
@@ -57,31 +85,11 @@ def rambo(masses, N: int, sqrt_s: float, seed: int = 0, device=None, dtype=torch
                          f"(short by {sum(masses) - sqrt_s:g} GeV)")
     device = torch.device(device) if device is not None else torch.device("cpu")
     gen = generator if generator is not None else torch.Generator().manual_seed(int(seed))
-    p = _massless(n, N, sqrt_s, gen, dtype, device)
-    s = sqrt_s**2
-    w0 = (2 * math.pi) ** (4 - 3 * n) * (math.pi / 2) ** (n - 1) * s ** (n - 2) / (math.factorial(n - 1) * math.factorial(n - 2))
-    w = torch.full((N,), w0, dtype=dtype, device=device)
-    if any(m > 0 for m in masses):
-        m = torch.tensor(masses, dtype=dtype, device=device)
-        E = p[..., 0]
-        xi = torch.full((N,), math.sqrt(max(1 - (sum(masses) / sqrt_s) ** 2, 1e-12)), dtype=dtype, device=device)
-        for _ in range(60):
-            e = torch.sqrt(m**2 + (xi[:, None] * E) ** 2)
-            f = e.sum(1) - sqrt_s
-            df = (xi[:, None] * E**2 / e).sum(1)
-            step = f / df
-            xi = torch.clamp(xi - step, min=1e-12, max=1.0)
-            if float(step.abs().max()) < 1e-15:
-                break
-        k3 = xi[:, None, None] * p[..., 1:]
-        k0 = torch.sqrt(m**2 + (xi[:, None] * E) ** 2)
-        kabs = xi[:, None] * E
-        w = w * (kabs.sum(1) / sqrt_s) ** (2 * n - 3) * (kabs / k0).prod(1) * sqrt_s / (kabs**2 / k0).sum(1)
-        p = torch.cat((k0[..., None], k3), -1)
-    return p, w
+    r = torch.rand((N, n, 4), generator=gen, dtype=dtype, device="cpu").to(device)
+    return rambo_map(masses, r, float(sqrt_s))
 
 
-def _pass_cuts(p: torch.Tensor, gluon_idx: list[int], cuts: dict) -> torch.Tensor:
+def pass_cuts(p: torch.Tensor, gluon_idx: list[int], cuts: dict) -> torch.Tensor:
     ok = torch.ones(p.shape[0], dtype=torch.bool, device=p.device)
     if not gluon_idx:
         return ok
@@ -139,7 +147,7 @@ def phase_space(process, n_points: int, sqrt_s: float, cuts: dict | None = None,
     chunk = max(1024, n_points)
     for _ in range(10000):
         p, w = rambo(masses, chunk, sqrt_s, device=device, dtype=dtype, generator=gen)
-        ok = _pass_cuts(p, gidx, cuts)
+        ok = pass_cuts(p, gidx, cuts)
         n_tried += chunk
         got_p.append(p[ok])
         got_w.append(w[ok])

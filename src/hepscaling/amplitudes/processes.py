@@ -42,9 +42,11 @@ class Process:
 
     @property
     def dof(self) -> int:
-        """Paper B's intrinsic dimension d = 3 n_f - 4: the dimension of the phase space at fixed sqrt(s) with the
-        beams fixed along z (3 n_f on-shell components minus 4 for momentum conservation).  At fixed sqrt(s) the
-        rotation about the beam axis is a further symmetry, so |M|^2 itself depends on 3 n_f - 5 variables."""
+        """Paper B's intrinsic dimension d = 3 n_f - 4: the number of independent Lorentz invariants p_i.p_j of a
+        2 -> n_f event of a collider, where sqrt(s_hat) varies from event to event (3 n_f on-shell components, minus
+        4 for momentum conservation, plus 1 for the free sqrt(s_hat), minus 1 for the rotation about the beam
+        axis). At a fixed sqrt(s) the invariants span 3 n_f - 5. TwoNN finds both on our events
+        (``tests/amplitudes/test_collider.py::test_degrees_of_freedom``)."""
         return 3 * self.n_final - 4
 
     def masses(self, sm: SMParameters = DEFAULT) -> tuple[float, ...]:

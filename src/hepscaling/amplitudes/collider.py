@@ -1,0 +1,373 @@
+"""Events of a proton-proton collider: parton densities, a hadron-collider phase-space map, VEGAS, unweighting.
+
+Paper B trains on unweighted points "that reproduce the physical distribution of the process" (§4): events of a
+hadron collider, in which the partonic energy sqrt(s_hat) = sqrt(x1 x2 S) varies from event to event, so the
+points fill d = 3 n_f - 4 dimensions (3 n_f - 5 at a fixed sqrt(s), see :mod:`.phasespace`).
+
+Cross section (GeV^-2, times :data:`GEV2_TO_PB` for pb)::
+
+    sigma = sum over beam orientations  int dx1 dx2 f_a(x1, muF^2) f_b(x2, muF^2) |M|^2 / (2 s_hat) dPhi_n
+
+Phase-space map (one channel, aligned with the singularities the cuts regulate): every final-state particle but
+one is drawn in (p_T, y, phi) — a gluon uniformly in 1/p_T^2 above the cut ``pt_min`` (the soft pole made flat), a
+massive particle log-uniformly in m_T — with its rapidity and azimuth relative to the previously drawn particle's
+(so that a collinear pair, or a system of strongly correlated rapidities, is a box VEGAS can map), inside the
+rapidity range the cuts allow (the kinematic range for a massive particle); the last particle (a massive one where
+there is one) balances p_T and takes its own rapidity; x1, x2 follow from the total energy and longitudinal
+momentum::
+
+    dx1 dx2 dPhi_n = (2 pi)^(4 - 3 n) 2^(-n) (2 / S) prod_(i < n) d^2 p_T,i dy_i  dy_n
+
+A q q~' initial state adds one coordinate: which beam carries which parton. VEGAS (:mod:`.adaptive`) adapts the
+map over all 3 n - 2 (+1) coordinates; the unweighting then accepts a point with probability min(1, w / w_max).
+
+This (p_T, y) map suits every process whose amplitude peaks where a p_T is small: gluon emission, and the t-channel
+quark exchange of W Z. For q q~ > t t~ h (s-channel production near threshold, rapidities of t, t~, h strongly
+correlated, which a separable map cannot follow) the map is instead (tau = x1 x2, Y = log(x1 / x2) / 2) with tau
+log-uniform from threshold, Y uniform, and RAMBO at sqrt(s_hat) = sqrt(tau S) on the VEGAS-mapped uniforms
+(``ps_map="tau_y"``). Both maps give the same cross sections (tested); they differ in efficiency (ttH: 0.1 against
+0.005; W Z: 0.13 against 0.02 on 2e4-point VEGAS iterations).
+
+Maximum weight: w_max is the reduced maximum of a pilot sample, the smallest value for which the weight above it
+is at most the fraction ``overweight`` (default 1e-3) of the total. Points above w_max are kept with the weight
+w / w_max > 1 (``info["weights"]``), so the weighted sample is exact; ``info["overweight_share"]`` is the realised
+share of the cross section above w_max, the bias of a user who ignores those weights. A realised share above ten
+times ``overweight`` means the pilot missed the tail: an error names the parameter to raise.
+
+Default cuts (:data:`COLLIDER_CUTS`): MadGraph's default run-card generator cuts on jets, here every final-state
+gluon: p_T > 20 GeV (``ptj``), |eta| < 5 (``etaj``), Delta R > 0.4 between gluons (``drjj``); paper B does not state
+its cuts. Default factorisation scale: mu_F = H_T / 2 = sum of the final-state transverse masses / 2.
+"""
+from __future__ import annotations
+
+import math
+import time
+
+import torch
+
+from ..progress import report
+from .adaptive import VegasGrid
+from .model import DEFAULT, SMParameters
+from .pdf import DEFAULT_PDF, PDG_ID, check_pdf, parton_density
+from .phasespace import pass_cuts, rambo_map
+from .processes import get_process, matrix_element
+
+GEV2_TO_PB = 0.3893793721e9
+#: MadGraph's default run-card jet cuts (ptj, etaj, drjj), applied to every final-state gluon
+COLLIDER_CUTS = {"pt_min": 20.0, "eta_max": 5.0, "dr_min": 0.4}
+DEFAULT_COLLIDER_ENERGY = 14000.0
+FRAMES = ("partonic", "lab")
+
+
+def _resolve(cuts: dict | None) -> dict:
+    c = dict(COLLIDER_CUTS)
+    if cuts:
+        unknown = set(cuts) - set(COLLIDER_CUTS)
+        if unknown:
+            raise ValueError(f"cuts: unknown cut(s) {sorted(unknown)}; known: {sorted(COLLIDER_CUTS)}")
+        c.update(cuts)
+    for k, v in c.items():
+        if v is not None and not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
+            raise ValueError(f"cuts: {k} = {v!r}, expected a finite non-negative number or None")
+    return c
+
+
+class ColliderPhaseSpace:
+    """The map from [0, 1]^dim to weighted events of ``process`` at a pp collider (see module docstring)."""
+
+    def __init__(self, process, collider_energy: float = DEFAULT_COLLIDER_ENERGY, cuts: dict | None = None,
+                 pdf: str = DEFAULT_PDF, scale: str | float = "ht/2", sm: SMParameters = DEFAULT, device=None,
+                 ps_map: str = "auto"):
+        self.proc = proc = get_process(process)
+        self.sm = sm
+        self.device = torch.device(device) if device is not None else torch.device("cpu")
+        if not (isinstance(collider_energy, (int, float)) and math.isfinite(collider_energy) and collider_energy > 0):
+            raise ValueError(f"collider_energy must be a positive number in GeV, got {collider_energy!r}")
+        self.sqrt_S = float(collider_energy)
+        self.cuts = _resolve(cuts)
+        self.pdf_name = check_pdf(pdf)
+        if isinstance(scale, str):
+            if scale.lower().replace(" ", "") != "ht/2":
+                raise ValueError(f"scale = {scale!r}: expected 'ht/2' or a fixed factorisation scale in GeV")
+            self.scale = "ht/2"
+        elif isinstance(scale, (int, float)) and math.isfinite(scale) and scale >= 5.0:
+            self.scale = float(scale)
+        else:
+            raise ValueError(f"scale = {scale!r}: a fixed factorisation scale must be a number >= 5 GeV")
+        self.masses = [float(m) for m in proc.masses(sm)[2:]]
+        nf = len(self.masses)
+        self.gluons = [i for i, p in enumerate(proc.final) if p == "g"]
+        pt_min = self.cuts["pt_min"] or 0.0
+        for i, m in enumerate(self.masses):
+            if m == 0 and i in self.gluons and pt_min <= 0:
+                raise ValueError(f"cuts: pt_min = {self.cuts['pt_min']!r} leaves the gluons of {proc.name!r} "
+                                 f"unregulated (soft and collinear poles): set a positive pt_min in GeV")
+            if m == 0 and i not in self.gluons:
+                raise ValueError(f"{proc.name!r}: massless final-state particle {proc.final[i]!r} has no cut")
+        threshold = sum(self.masses) + pt_min * len(self.gluons)
+        if self.sqrt_S <= threshold:
+            raise ValueError(f"collider_energy = {self.sqrt_S:g} GeV is below the threshold of {proc.name!r} "
+                             f"({threshold:g} GeV: final-state masses plus pt_min per gluon)")
+        massive = [i for i, m in enumerate(self.masses) if m > 0]
+        self.last = massive[-1] if massive else nf - 1
+        self.others = [i for i in range(nf) if i != self.last]
+        self.two_orientations = proc.initial[0] != proc.initial[1]
+        if ps_map not in ("auto", "pt_y", "tau_y"):
+            raise ValueError(f"ps_map = {ps_map!r}; expected 'auto', 'pt_y' or 'tau_y'")
+        self.map = ps_map if ps_map != "auto" else ("tau_y" if proc.kind == "tth" else "pt_y")
+        n_ps = 3 * (nf - 1) + 1 if self.map == "pt_y" else 2 + 4 * nf
+        self.dim = n_ps + int(self.two_orientations)
+        self.tau_min = (sum(self.masses) / self.sqrt_S) ** 2
+        self.pdg = (PDG_ID[proc.initial[0]], PDG_ID[proc.initial[1]])
+        self.pdf = parton_density(self.pdf_name, None if self.device.type == "cpu" else str(self.device))
+        half = self.sqrt_S / 2
+        self._pt = []   # per other particle: (massive?, lower bound, log range)
+        self._ymax = []
+        eta = self.cuts["eta_max"]
+        for i in range(nf):
+            m = self.masses[i]
+            lo = m if m > 0 else pt_min
+            self._pt.append((m > 0, lo, math.log(half / lo)))
+            ykin = math.acosh(half / lo)
+            self._ymax.append(min(eta, ykin) if (i in self.gluons and eta is not None) else ykin)
+        self.norm = (2 * math.pi) ** (4 - 3 * nf) * 2.0 ** (-nf) * 2.0 / self.sqrt_S**2
+
+    def _pt_y(self, u: torch.Tensor):
+        """(p_T, y, phi) map: final-state momenta in the lab frame, x1, x2, Jacobian, inside-the-cuts mask."""
+        dt = torch.float64
+        N = u.shape[0]
+        nf = len(self.masses)
+        pf = torch.zeros((N, nf, 4), dtype=dt, device=self.device)
+        jac = torch.full((N,), self.norm, dtype=dt, device=self.device)
+        ptsum = torch.zeros((N, 2), dtype=dt, device=self.device)
+        # the last particle's rapidity first; the others relative to it (the rapidities of a low-mass system are
+        # strongly correlated: a shear makes that region a product of intervals, which VEGAS can map)
+        col = 3 * len(self.others)
+        y_last = self._ymax[self.last] * (2 * u[:, col] - 1)
+        jac = jac * 2 * self._ymax[self.last]
+        inside = torch.ones(N, dtype=torch.bool, device=self.device)
+        col = 0
+        prev_y, prev_phi, prev_ymax = y_last, torch.zeros_like(y_last), self._ymax[self.last]
+        for i in self.others:
+            massive, lo, lr = self._pt[i]
+            m = self.masses[i]
+            if massive:
+                mt = lo * torch.exp(lr * u[:, col])
+                pt = torch.sqrt(torch.clamp(mt**2 - m * m, min=0))
+                jac = jac * mt**2 * lr           # pT dpT = mT dmT
+            else:                                 # 1 / pT^2 uniform: the soft pole dpT / pT^3 made flat
+                d = lo**-2 - (self.sqrt_S / 2) ** -2
+                pt = (lo**-2 - d * u[:, col]) ** -0.5
+                mt = pt
+                jac = jac * pt**4 * d / 2        # pT dpT
+            phi = prev_phi + math.pi * (2 * u[:, col + 1] - 1)
+            dy = self._ymax[i] + prev_ymax
+            y = prev_y + dy * (2 * u[:, col + 2] - 1)
+            inside &= y.abs() <= self._ymax[i]
+            jac = jac * 2 * math.pi * 2 * dy
+            prev_y, prev_phi, prev_ymax = y, phi, self._ymax[i]
+            px, py = pt * torch.cos(phi), pt * torch.sin(phi)
+            pf[:, i] = torch.stack((mt * torch.cosh(y), px, py, mt * torch.sinh(y)), -1)
+            ptsum += torch.stack((px, py), -1)
+            col += 3
+        m = self.masses[self.last]
+        y = y_last
+        col += 1
+        px, py = -ptsum[:, 0], -ptsum[:, 1]
+        mt = torch.sqrt(m * m + px**2 + py**2)
+        pf[:, self.last] = torch.stack((mt * torch.cosh(y), px, py, mt * torch.sinh(y)), -1)
+        E, pz = pf[..., 0].sum(1), pf[..., 3].sum(1)
+        x1, x2 = (E + pz) / self.sqrt_S, (E - pz) / self.sqrt_S
+        ok = inside & (x1 < 1) & (x2 < 1) & (x1 > 0) & (x2 > 0)
+        if self.gluons:
+            ok &= pass_cuts(pf, self.gluons, self.cuts)
+        return pf, x1, x2, jac, ok, col
+
+    def _tau_y(self, u: torch.Tensor):
+        """(tau, Y) map with RAMBO at sqrt(s_hat): final-state momenta in the lab frame, x1, x2, Jacobian, mask."""
+        nf = len(self.masses)
+        N = u.shape[0]
+        lt = -math.log(self.tau_min)
+        tau = self.tau_min * torch.exp(lt * u[:, 0])
+        ymax = -0.5 * torch.log(tau)
+        Y = ymax * (2 * u[:, 1] - 1)
+        jac = tau * lt * 2 * ymax
+        x1, x2 = torch.sqrt(tau) * torch.exp(Y), torch.sqrt(tau) * torch.exp(-Y)
+        rs = torch.sqrt(tau) * self.sqrt_S
+        pf, wps = rambo_map(self.masses, u[:, 2:2 + 4 * nf].reshape(N, nf, 4), rs)
+        E, pz = pf[..., 0], pf[..., 3]
+        ch, sh = torch.cosh(Y)[:, None], torch.sinh(Y)[:, None]
+        pf = torch.stack((E * ch + pz * sh, pf[..., 1], pf[..., 2], pz * ch + E * sh), -1)
+        ok = torch.isfinite(wps) & (rs > sum(self.masses))
+        if self.gluons:
+            ok &= pass_cuts(pf, self.gluons, self.cuts)
+        return pf, x1, x2, jac * wps, ok, 2 + 4 * nf
+
+    def events(self, u: torch.Tensor):
+        """Weighted events for points ``u`` (N, dim) of the unit hypercube.
+
+        Returns ``momenta`` (N, n, 4) in the lab frame (parton a of the process first; it runs along -z when the
+        orientation coordinate swapped the beams), ``weight_ps`` (N,) = everything but |M|^2 (PDFs, flux, phase
+        space, map Jacobian; 0 outside the cuts or the kinematic range), ``x1``, ``x2`` and ``swapped`` (N,) bool.
+        """
+        u = u.to(self.device, torch.float64)
+        N = u.shape[0]
+        pf, x1, x2, jac, ok, col = self._pt_y(u) if self.map == "pt_y" else self._tau_y(u)
+        dt = torch.float64
+        x1c, x2c = torch.clamp(x1, 1e-12, 1.0), torch.clamp(x2, 1e-12, 1.0)
+        if self.scale == "ht/2":
+            mts = torch.sqrt(torch.clamp(pf[..., 0] ** 2 - pf[..., 3] ** 2, min=0)).sum(1)
+            q2 = (mts / 2) ** 2
+        else:
+            q2 = torch.full((N,), self.scale**2, dtype=dt, device=self.device)
+        a, b = self.pdg
+        if self.two_orientations:
+            swapped = u[:, col] >= 0.5
+            lum = torch.where(swapped, self.pdf.f(b, x1c, q2) * self.pdf.f(a, x2c, q2),
+                              self.pdf.f(a, x1c, q2) * self.pdf.f(b, x2c, q2)) * 2
+        else:
+            swapped = torch.zeros(N, dtype=torch.bool, device=self.device)
+            lum = self.pdf.f(a, x1c, q2) * self.pdf.f(b, x2c, q2)
+        s_hat = x1c * x2c * self.sqrt_S**2
+        w = torch.where(ok, jac * lum / (2 * s_hat), torch.zeros_like(jac))
+        half = self.sqrt_S / 2
+        pa = torch.zeros((N, 4), dtype=dt, device=self.device)
+        pb = torch.zeros((N, 4), dtype=dt, device=self.device)
+        pa[:, 0], pa[:, 3] = torch.where(swapped, x2c, x1c) * half, torch.where(swapped, -x2c, x1c) * half
+        pb[:, 0], pb[:, 3] = torch.where(swapped, x1c, x2c) * half, torch.where(swapped, x1c, -x2c) * half
+        mom = torch.cat((pa[:, None], pb[:, None], pf), 1)
+        return mom, w, x1, x2, swapped
+
+
+def to_partonic_frame(momenta: torch.Tensor) -> torch.Tensor:
+    """Boost lab-frame events along z into the partonic centre-of-mass frame and rotate by pi about the x axis where
+    needed, so that the first incoming parton runs along +z."""
+    P = momenta[:, 0] + momenta[:, 1]
+    beta = (P[:, 3] / P[:, 0])[:, None]
+    gamma = 1 / torch.sqrt(1 - beta**2)
+    E, pz = momenta[..., 0], momenta[..., 3]
+    out = momenta.clone()
+    out[..., 0] = gamma * (E - beta * pz)
+    out[..., 3] = gamma * (pz - beta * E)
+    flip = out[:, 0, 3] < 0
+    out[flip, :, 2] = -out[flip, :, 2]
+    out[flip, :, 3] = -out[flip, :, 3]
+    # the incoming partons exactly along the beam axis, each with sqrt(s_hat) / 2
+    half = 0.5 * torch.sqrt(torch.clamp(P[:, 0] ** 2 - P[:, 3] ** 2, min=0))
+    out[:, 0] = torch.stack((half, 0 * half, 0 * half, half), -1)
+    out[:, 1] = torch.stack((half, 0 * half, 0 * half, -half), -1)
+    return out
+
+
+def reduced_maximum(w: torch.Tensor, overweight: float) -> float:
+    """The smallest w_max for which sum(max(w - w_max, 0)) <= ``overweight`` * sum(w)."""
+    ws = torch.sort(w[w > 0], descending=True).values
+    if ws.numel() == 0:
+        raise ValueError("no pilot point passed the cuts: the cuts leave no phase space")
+    total = float(ws.sum())
+    # excess(k) for w_max = ws[k]: sum_{j<k} ws[j] - k ws[k]; it grows with k
+    k = torch.arange(ws.numel(), dtype=ws.dtype, device=ws.device)
+    excess = torch.cumsum(ws, 0) - ws - k * ws
+    ok = torch.nonzero(excess <= overweight * total)
+    return float(ws[int(ok[-1])])
+
+
+def collider_events(process, n_events: int, collider_energy: float = DEFAULT_COLLIDER_ENERGY, seed: int = 0, *,
+                    pdf: str = DEFAULT_PDF, scale: str | float = "ht/2", cuts: dict | None = None,
+                    frame: str = "partonic", overweight: float = 1e-3, adapt_iterations: int = 8,
+                    adapt_points: int = 20000, n_pilot: int = 50000, n_bins: int = 64, ps_map: str = "auto",
+                    sm: SMParameters = DEFAULT, device=None):
+    """Unweighted events of ``process`` at a pp collider of energy ``collider_energy`` (GeV).
+
+    Returns ``momenta`` (n_events, n, 4) float64 torch (incoming partons first; in the partonic centre-of-mass frame
+    with parton a along +z by default, ``frame="lab"`` for the lab frame), ``me`` (n_events,) their |M|^2, and
+    ``info``: ``cross_section_pb`` and its Monte-Carlo error, ``efficiency`` (accepted / tried), ``w_max``,
+    ``weights`` (n_events,) torch (1 except for the kept overweights, see module docstring), ``overweight_fraction``
+    (events with weight > 1), ``overweight_share``, ``x1``, ``x2``, ``n_tried``, ``seconds`` (of which
+    ``seconds_adapt`` for VEGAS), and the settings.
+    """
+    t0 = time.time()
+    if frame not in FRAMES:
+        raise ValueError(f"frame = {frame!r}; expected one of {FRAMES}")
+    if not (isinstance(n_events, int) and n_events > 0):
+        raise ValueError(f"n_events must be a positive integer, got {n_events!r}")
+    if not (0 < overweight < 0.1):
+        raise ValueError(f"overweight = {overweight!r}: expected a fraction in (0, 0.1)")
+    ps = ColliderPhaseSpace(process, collider_energy, cuts, pdf, scale, sm, device, ps_map)
+    proc = ps.proc
+    gen = torch.Generator().manual_seed(int(seed))
+    grid = VegasGrid(ps.dim, n_bins, device=ps.device)
+
+    def weights(n):
+        u, jac, idx = grid.sample(n, gen)
+        mom, wps, x1, x2, _ = ps.events(u)
+        w = wps * jac
+        me = torch.zeros_like(w)
+        nz = w > 0
+        if bool(nz.any()):
+            me[nz] = matrix_element(proc, mom[nz], sm)
+        return mom, me, w * me, idx, x1, x2
+
+    for it in range(adapt_iterations):
+        _, _, w, idx, _, _ = weights(adapt_points)
+        grid.accumulate(idx, w)
+        grid.adapt()
+        report(f"{proc.name}: VEGAS iteration {it + 1}/{adapt_iterations}, "
+               f"sigma ~ {float(w.mean()) * GEV2_TO_PB:.4g} pb")
+    t_adapt = time.time() - t0
+    mom, me, w, _, x1, x2 = weights(n_pilot)
+    n_pass = int((w > 0).sum())
+    if n_pass < 100:
+        raise ValueError(f"cuts {ps.cuts} leave no phase space for {proc.name!r} at collider_energy = "
+                         f"{ps.sqrt_S:g} GeV: {n_pass} of {n_pilot} pilot points passed (at least 100 needed to "
+                         f"estimate the maximum weight; loosen the cuts or raise n_pilot)")
+    w_max = reduced_maximum(w, overweight)
+    keep_mom, keep_me, keep_w, keep_x = [], [], [], []
+    s1 = s2 = 0.0
+    n_tried = n_have = 0
+    last_report = time.time()
+    while True:
+        r = torch.rand(w.shape[0], generator=gen, dtype=torch.float64).to(w.device)
+        acc = r * w_max < w
+        keep_mom.append(mom[acc])
+        keep_me.append(me[acc])
+        keep_w.append(torch.clamp(w[acc] / w_max, min=1.0))
+        keep_x.append(torch.stack((x1[acc], x2[acc]), -1))
+        s1 += float(w.sum())
+        s2 += float((w**2).sum())
+        n_tried += w.shape[0]
+        n_have += int(acc.sum())
+        if n_have >= n_events:
+            break
+        eff = max(n_have / n_tried, 1e-5)
+        if time.time() - last_report > 30:
+            report(f"{proc.name}: {n_have}/{n_events} events, efficiency {eff:.3g}, "
+                   f"{time.time() - t0:.0f} s")
+            last_report = time.time()
+        mom, me, w, _, x1, x2 = weights(int(min(max(1.2 * (n_events - n_have) / eff, 2000), 200_000)))
+    momenta = torch.cat(keep_mom)[:n_events]
+    me = torch.cat(keep_me)[:n_events]
+    wts = torch.cat(keep_w)[:n_events]
+    xs = torch.cat(keep_x)[:n_events]
+    sigma = s1 / n_tried
+    err = math.sqrt(max(s2 / n_tried - sigma**2, 0) / n_tried)
+    over = wts > 1
+    share = float((wts[over] - 1).sum() / wts.sum())
+    if share > 10 * overweight:
+        raise ValueError(f"{proc.name}: the maximum weight was exceeded by {share:.3g} of the cross section, more "
+                         f"than 10x overweight = {overweight:g}: the pilot missed the tail; raise n_pilot "
+                         f"(now {n_pilot}) or adapt_iterations (now {adapt_iterations})")
+    if frame == "partonic":
+        momenta = to_partonic_frame(momenta)
+    info = {
+        "process": proc.name, "collider_energy": ps.sqrt_S, "pdf": ps.pdf_name, "scale": ps.scale,
+        "cuts": ps.cuts, "frame": frame, "seed": int(seed),
+        "cross_section_pb": sigma * GEV2_TO_PB, "cross_section_error_pb": err * GEV2_TO_PB,
+        "efficiency": n_have / n_tried, "n_tried": n_tried, "w_max": w_max, "weights": wts,
+        "overweight": overweight, "overweight_fraction": float(over.float().mean()), "overweight_share": share,
+        "x1": xs[:, 0], "x2": xs[:, 1], "seconds": time.time() - t0, "seconds_adapt": t_adapt,
+    }
+    report(f"{proc.name}: {n_events} events, sigma = {info['cross_section_pb']:.5g} +- "
+           f"{info['cross_section_error_pb']:.2g} pb, efficiency {info['efficiency']:.3g}, "
+           f"{info['seconds']:.1f} s")
+    return momenta, me, info
