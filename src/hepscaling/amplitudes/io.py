@@ -5,8 +5,12 @@ LLoCa / L-GATr layout (heidelberg-hepml amplitude experiments): one ``<name>.npy
 ``E, px, py, pz`` per particle (the two incoming partons first), and |M|^2 in the last column.  Dataset names and
 their particle content: ``zg``, ``zgg``, ``zggg``, ``zgggg`` (q q~ > Z + n g), ``aag``, ``aagg`` (g g > a a + n g).
 
-Our writer produces exactly that layout plus a JSON sidecar ``<file>.json`` (process, sqrt_s, cuts, seed, unweighting
-info, SM parameters, package versions), so our datasets and the public ones go through the same loader.
+Our writer produces exactly that layout plus a JSON sidecar ``<file>.json`` (process, sqrt_s or collider energy, PDF,
+scale, cuts, seed, unweighting info and the rows kept with a weight above one, SM parameters, package versions), so
+our datasets and the public ones go through the same loader.
+
+:func:`generate_collider_dataset` (events of a pp collider, :mod:`.collider`) is the one paper B trains on;
+:func:`generate_dataset` keeps the fixed-sqrt(s) points of the engine's validation.
 """
 from __future__ import annotations
 
@@ -21,7 +25,9 @@ import numpy as np
 from ..atomic import atomic_path
 from ..cache import cached
 from ..provenance import register_input
+from .collider import DEFAULT_COLLIDER_ENERGY, collider_events
 from .model import DEFAULT
+from .pdf import DEFAULT_PDF
 from .phasespace import phase_space, unweighted_events
 from .processes import get_process, matrix_element
 
@@ -63,6 +69,38 @@ def generate_dataset(process: str, n_points: int, sqrt_s: float, cuts: dict | No
         "versions": _versions(),
     }
     return {"momenta": p.cpu().numpy(), "me": me, "weights": w, "meta": meta}
+
+
+@cached
+def generate_collider_dataset(process: str, n_events: int, collider_energy: float = DEFAULT_COLLIDER_ENERGY,
+                              seed: int = 0, pdf: str = DEFAULT_PDF, scale: str | float = "ht/2",
+                              cuts: dict | None = None, frame: str = "partonic", overweight: float = 1e-3,
+                              adapt_iterations: int = 8, adapt_points: int = 20000, n_pilot: int = 50000) -> dict:
+    """Unweighted events of a pp collider and their exact |M|^2 (:func:`.collider.collider_events`), cached on disk
+    (key: code, every argument and the seed): a rerun with the same parameters reads them back.
+
+    Returns ``{"momenta": (N, n, 4), "me": (N,), "weights": (N,) (1 except kept overweights), "meta": dict}``; the
+    meta states process, collider energy, PDF, scale, cuts, frame, seed, cross section and its error, efficiency,
+    the overweight rows with their weights, SM parameters and versions.
+    """
+    proc = get_process(process)
+    mom, me, info = collider_events(proc, n_events, collider_energy, seed, pdf=pdf, scale=scale, cuts=cuts,
+                                    frame=frame, overweight=overweight, adapt_iterations=adapt_iterations,
+                                    adapt_points=adapt_points, n_pilot=n_pilot)
+    w = info["weights"].cpu().numpy()
+    over = np.nonzero(w > 1)[0]
+    meta = {
+        "process": proc.name, "n_events": int(n_events), "collider": "pp", "collider_energy": float(collider_energy),
+        "pdf": info["pdf"], "scale": info["scale"], "cuts": info["cuts"], "frame": frame, "seed": int(seed),
+        "cross_section_pb": info["cross_section_pb"], "cross_section_error_pb": info["cross_section_error_pb"],
+        "unweighting": {k: info[k] for k in ("efficiency", "n_tried", "w_max", "overweight",
+                                             "overweight_fraction", "overweight_share")},
+        "overweights": {"rows": over.tolist(), "weights": w[over].tolist()},
+        "dof": proc.dof, "sm_parameters": dataclasses.asdict(DEFAULT),
+        "convention": "MadGraph: summed/averaged over helicities and colours, identical-particle factor included",
+        "versions": _versions(),
+    }
+    return {"momenta": mom.cpu().numpy(), "me": me.cpu().numpy(), "weights": w, "meta": meta}
 
 
 def _versions() -> dict:
