@@ -358,6 +358,29 @@ plotting.savefig(fig, "collider_sqrt_shat", caption="Not a figure of the paper: 
                  "unweighted events of each process — it varies over more than a decade, as in paper B's data.")
 
 # %% [markdown]
+# **Against flat RAMBO.** `benchmarks/bench_collider.py` (part of `make bench`) measures, in one run, today's
+# flat-RAMBO unweighting at a fixed √s = 1 TeV and this generator, process by process; its latest result is shown
+# here when there is one.
+
+# %%
+from hepscaling.features import benchmarks as bench_results
+
+# `--name collider_multigluon` holds a separate run of the slow multi-gluon processes, where there is one
+results = [r for r in (bench_results.load_result(n) for n in ("collider", "collider_multigluon")) if r]
+if not results:
+    display(Markdown("No result of `benchmarks/bench_collider.py` on this machine yet (`make bench`)."))
+for bc in results:
+    m = bc["machine"]
+    display(Table(["process", "efficiency, flat RAMBO at 1 TeV", "efficiency, pp collider", "ratio",
+                   "events/s flat", "events/s collider (with adaptation)", "projected for the issue's size"],
+                  [[r["process"], f"{r['efficiency_flat_1TeV']:.2e}", f"{r['efficiency_collider']:.2e}",
+                    f"{r['efficiency_collider'] / r['efficiency_flat_1TeV']:.1f}", f"{r['events_per_s_flat']:.1f}",
+                    f"{r['events_per_s_collider']:.1f}",
+                    f"{r['goal_events']:.0e} events: {r['projected_seconds'] / 60:.0f} min (goal "
+                    f"{r['goal_seconds'] / 60:.0f})" if "goal_events" in r else "—"] for r in bc["rows"]],
+                  caption=f"benchmarks/bench_collider.py, {m['date']}, {m['cpu']}, load {m['load_avg_1_5_15'][0]}"))
+
+# %% [markdown]
 # **Degrees of freedom, measured.** TwoNN (Facco et al. 2017, `hepscaling.geometry.twonn`) on the log p_i·p_j of
 # events with a free √ŝ and of flat RAMBO points at √s = 1 TeV: 3 n_f − 4 and 3 n_f − 5. The free-√ŝ points are the
 # generator's flat (τ, Y) map inside the cuts; on the unweighted events the same estimator reads lower (the density,
