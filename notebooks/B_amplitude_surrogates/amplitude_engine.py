@@ -263,8 +263,8 @@ for name, (g, b) in growth.items():
 #
 # Distributions of log₁₀|M|² on flat (RAMBO) phase space with the default gluon cuts at √s = 1 TeV. The spread
 # grows with the number of gluons (soft/collinear enhancements near the cuts); paper B trains on *unweighted*
-# samples, which `hepscaling.amplitudes.unweighted_events` draws by accept–reject on |M|²·w
-# (the flat-phase-space efficiency is low for the multi-gluon processes — see the function's docstring).
+# events of a collider, which the section "Events of a pp collider" below generates
+# (`hepscaling.amplitudes.collider_events`).
 
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(15, 4.8), sharey=True)
@@ -299,16 +299,22 @@ for name, v in spread.items():
 # Z + 4 g on 2 cores — already met by one core when the machine is not saturated.
 
 # %%
+import contextlib
 import importlib.util
+import io
 import os
+
+from hepscaling.progress import report
 
 from hepscaling.paths import repo_root
 
 spec = importlib.util.spec_from_file_location("bench_amplitudes", repo_root() / "benchmarks" / "bench_amplitudes.py")
 bench = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(bench)
-bench_rows = bench.main(["--threads", "1", "--scale", str(bench_scale), "--loop", str(bench_loop),
-                         "--min-points", str(bench_min)])
+with contextlib.redirect_stdout(io.StringIO()) as bench_log:     # the script's printout: the table below says it
+    bench_rows = bench.main(["--threads", "1", "--scale", str(bench_scale), "--loop", str(bench_loop),
+                             "--min-points", str(bench_min)])
+report("bench_amplitudes:\n" + bench_log.getvalue())
 display(Table(["process", "d", "batched points/s", "per-point points/s", "ratio"],
               [[n, get_process(n).dof, f"{r['batched']:,.0f}", f"{r['per_point']:,.1f}",
                 f"{r['batched'] / r['per_point']:.0f}"] for n, r in bench_rows]))

@@ -44,6 +44,24 @@ class VegasGrid:
         jac = (w * self.n_bins).prod(1)
         return x, jac, idx
 
+    def density(self, x: torch.Tensor, dims=None) -> torch.Tensor:
+        """The sampling density at points ``x`` (n, len(dims)) of the coordinates ``dims`` (all by default): the
+        product over those coordinates of 1 / (n_bins * width of the bin holding x)."""
+        dims = list(range(self.dim)) if dims is None else list(dims)
+        out = torch.ones(x.shape[0], dtype=self.dtype, device=self.device)
+        for k, d in enumerate(dims):
+            b = torch.clamp(torch.searchsorted(self.edges[d], x[:, k].contiguous(), right=True) - 1, 0,
+                            self.n_bins - 1)
+            out = out / (self.n_bins * self.widths[d, b])
+        return out
+
+    def jacobian(self, idx: torch.Tensor, dims) -> torch.Tensor:
+        """The Jacobian of the coordinates ``dims`` for points in the bins ``idx`` (n, len(dims))."""
+        out = torch.ones(idx.shape[0], dtype=self.dtype, device=self.device)
+        for k, d in enumerate(dims):
+            out = out * self.n_bins * self.widths[d, idx[:, k]]
+        return out
+
     def accumulate(self, idx: torch.Tensor, weights: torch.Tensor) -> None:
         """Add the squared weights (integrand times Jacobian) of a batch to the per-bin sums."""
         w2 = (weights.to(self.dtype) ** 2)

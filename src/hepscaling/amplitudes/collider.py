@@ -18,6 +18,11 @@ momentum::
 
     dx1 dx2 dPhi_n = (2 pi)^(4 - 3 n) 2^(-n) (2 / S) prod_(i < n) d^2 p_T,i dy_i  dy_n
 
+With two or more gluons the map is a multichannel: one channel per order in which the gluons are drawn (and, in
+pure-gluon processes, per choice of the gluon that balances p_T), equal channel weights and one shared VEGAS grid,
+each point weighted by the density of all channels together — so every pair of gluons is a neighbour, and its
+collinear region a box, in some channel (Z g g g: efficiency 0.002 with one channel, ~0.01 with six).
+
 A q q~' initial state adds one coordinate: which beam carries which parton. VEGAS (:mod:`.adaptive`) adapts the
 map over all 3 n - 2 (+1) coordinates; the unweighting then accepts a point with probability min(1, w / w_max).
 
@@ -40,6 +45,7 @@ its cuts. Default factorisation scale: mu_F = H_T / 2 = sum of the final-state t
 """
 from __future__ import annotations
 
+import itertools
 import math
 import time
 
@@ -111,13 +117,20 @@ class ColliderPhaseSpace:
         massive = [i for i, m in enumerate(self.masses) if m > 0]
         self.last = massive[-1] if massive else nf - 1
         self.others = [i for i in range(nf) if i != self.last]
+        # channels of the (p_T, y) map: every order in which the gluons are drawn (and, without a massive particle,
+        # every choice of the gluon that balances p_T), so that each pair of gluons is a neighbour in some channel
+        self.channels = []
+        for last in ([self.last] if massive else self.gluons):
+            fixed = tuple(i for i in massive if i != last)
+            for perm in itertools.permutations([i for i in self.gluons if i != last]):
+                self.channels.append((fixed + perm, last))
         self.two_orientations = proc.initial[0] != proc.initial[1]
         if ps_map not in ("auto", "pt_y", "tau_y"):
             raise ValueError(f"ps_map = {ps_map!r}; expected 'auto', 'pt_y' or 'tau_y'")
         self.map = ps_map if ps_map != "auto" else ("tau_y" if proc.kind == "tth" else "pt_y")
         n_ps = 3 * (nf - 1) + 1 if self.map == "pt_y" else 2 + 4 * nf
         self.dim = n_ps + int(self.two_orientations)
-        self.tau_min = (sum(self.masses) / self.sqrt_S) ** 2
+        self.tau_min = (threshold / self.sqrt_S) ** 2   # sqrt(s_hat) >= sum of m_T >= masses + pt_min per gluon
         self.pdg = (PDG_ID[proc.initial[0]], PDG_ID[proc.initial[1]])
         self.pdf = parton_density(self.pdf_name, None if self.device.type == "cpu" else str(self.device))
         half = self.sqrt_S / 2
@@ -132,8 +145,11 @@ class ColliderPhaseSpace:
             self._ymax.append(min(eta, ykin) if (i in self.gluons and eta is not None) else ykin)
         self.norm = (2 * math.pi) ** (4 - 3 * nf) * 2.0 ** (-nf) * 2.0 / self.sqrt_S**2
 
-    def _pt_y(self, u: torch.Tensor):
-        """(p_T, y, phi) map: final-state momenta in the lab frame, x1, x2, Jacobian, inside-the-cuts mask."""
+    def _pt_y(self, u: torch.Tensor, order=None, last=None):
+        """(p_T, y, phi) map of one channel (the particles drawn in ``order``, ``last`` balancing p_T): final-state
+        momenta in the lab frame, x1, x2, Jacobian, inside-the-cuts mask."""
+        order = self.others if order is None else order
+        last = self.last if last is None else last
         dt = torch.float64
         N = u.shape[0]
         nf = len(self.masses)
@@ -142,13 +158,13 @@ class ColliderPhaseSpace:
         ptsum = torch.zeros((N, 2), dtype=dt, device=self.device)
         # the last particle's rapidity first; the others relative to it (the rapidities of a low-mass system are
         # strongly correlated: a shear makes that region a product of intervals, which VEGAS can map)
-        col = 3 * len(self.others)
-        y_last = self._ymax[self.last] * (2 * u[:, col] - 1)
-        jac = jac * 2 * self._ymax[self.last]
+        col = 3 * len(order)
+        y_last = self._ymax[last] * (2 * u[:, col] - 1)
+        jac = jac * 2 * self._ymax[last]
         inside = torch.ones(N, dtype=torch.bool, device=self.device)
         col = 0
-        prev_y, prev_phi, prev_ymax = y_last, torch.zeros_like(y_last), self._ymax[self.last]
-        for i in self.others:
+        prev_y, prev_phi, prev_ymax = y_last, torch.zeros_like(y_last), self._ymax[last]
+        for i in order:
             massive, lo, lr = self._pt[i]
             m = self.masses[i]
             if massive:
@@ -170,18 +186,50 @@ class ColliderPhaseSpace:
             pf[:, i] = torch.stack((mt * torch.cosh(y), px, py, mt * torch.sinh(y)), -1)
             ptsum += torch.stack((px, py), -1)
             col += 3
-        m = self.masses[self.last]
+        m = self.masses[last]
         y = y_last
         col += 1
         px, py = -ptsum[:, 0], -ptsum[:, 1]
         mt = torch.sqrt(m * m + px**2 + py**2)
-        pf[:, self.last] = torch.stack((mt * torch.cosh(y), px, py, mt * torch.sinh(y)), -1)
+        pf[:, last] = torch.stack((mt * torch.cosh(y), px, py, mt * torch.sinh(y)), -1)
         E, pz = pf[..., 0].sum(1), pf[..., 3].sum(1)
         x1, x2 = (E + pz) / self.sqrt_S, (E - pz) / self.sqrt_S
         ok = inside & (x1 < 1) & (x2 < 1) & (x1 > 0) & (x2 > 0)
         if self.gluons:
             ok &= pass_cuts(pf, self.gluons, self.cuts)
         return pf, x1, x2, jac, ok, col
+
+    def _pt_y_inverse(self, pf: torch.Tensor, order, last):
+        """The point of [0, 1]^(3 n - 2) that channel (``order``, ``last``) maps to the momenta ``pf``, and that
+        channel's Jacobian there (the inverse of :meth:`_pt_y`)."""
+        N = pf.shape[0]
+        E, px, py, pz = pf.unbind(-1)
+        pt = torch.sqrt(px**2 + py**2)
+        y = 0.5 * torch.log(torch.clamp(E + pz, min=1e-300) / torch.clamp(E - pz, min=1e-300))
+        phi = torch.atan2(py, px)
+        u = torch.empty((N, 3 * len(order) + 1), dtype=pf.dtype, device=pf.device)
+        jac = torch.full((N,), self.norm, dtype=pf.dtype, device=pf.device)
+        ymax_last = self._ymax[last]
+        u[:, 3 * len(order)] = (y[:, last] / ymax_last + 1) / 2
+        jac = jac * 2 * ymax_last
+        prev_y, prev_phi, prev_ymax = y[:, last], torch.zeros_like(jac), ymax_last
+        for k, i in enumerate(order):
+            massive, lo, lr = self._pt[i]
+            m = self.masses[i]
+            if massive:
+                mt = torch.sqrt(m * m + pt[:, i] ** 2)
+                u[:, 3 * k] = torch.log(mt / lo) / lr
+                jac = jac * mt**2 * lr
+            else:
+                d = lo**-2 - (self.sqrt_S / 2) ** -2
+                u[:, 3 * k] = (lo**-2 - pt[:, i] ** -2) / d
+                jac = jac * pt[:, i] ** 4 * d / 2
+            u[:, 3 * k + 1] = torch.remainder(phi[:, i] - prev_phi + math.pi, 2 * math.pi) / (2 * math.pi)
+            dy = self._ymax[i] + prev_ymax
+            u[:, 3 * k + 2] = ((y[:, i] - prev_y) / dy + 1) / 2
+            jac = jac * 2 * math.pi * 2 * dy
+            prev_y, prev_phi, prev_ymax = y[:, i], phi[:, i], self._ymax[i]
+        return torch.clamp(u, 0.0, 1.0), jac
 
     def _tau_y(self, u: torch.Tensor):
         """(tau, Y) map with RAMBO at sqrt(s_hat): final-state momenta in the lab frame, x1, x2, Jacobian, mask."""
@@ -211,8 +259,49 @@ class ColliderPhaseSpace:
         space, map Jacobian; 0 outside the cuts or the kinematic range), ``x1``, ``x2`` and ``swapped`` (N,) bool.
         """
         u = u.to(self.device, torch.float64)
-        N = u.shape[0]
         pf, x1, x2, jac, ok, col = self._pt_y(u) if self.map == "pt_y" else self._tau_y(u)
+        return self._weighted(u, pf, x1, x2, jac, ok, col)
+
+    def sample(self, grid: VegasGrid, n: int, generator: torch.Generator):
+        """``n`` weighted events drawn through the VEGAS ``grid``: momenta (lab frame), the weight without |M|^2
+        (the inverse sampling density included), the grid bins (for :meth:`VegasGrid.accumulate`), x1, x2.
+
+        With several channels (the (p_T, y) map of two or more gluons), each point comes from a channel drawn at
+        random and its weight uses the density of all channels together (equal channel weights, one shared grid):
+        ``g(x) = (1/C) sum_c rho_grid(u_c(x)) / J_c(x)``."""
+        u, jac_grid, idx = grid.sample(n, generator)
+        C = len(self.channels)
+        if self.map != "pt_y" or C == 1:
+            mom, w, x1, x2, _ = self.events(u)
+            return mom, w * jac_grid, idx, x1, x2
+        n_kin = 3 * len(self.others) + 1
+        ch = torch.randint(C, (n,), generator=generator).to(self.device)
+        nf = len(self.masses)
+        pf = torch.zeros((n, nf, 4), dtype=torch.float64, device=self.device)
+        x1 = torch.zeros(n, dtype=torch.float64, device=self.device)
+        x2, ok = torch.zeros_like(x1), torch.zeros(n, dtype=torch.bool, device=self.device)
+        for c, (order, last) in enumerate(self.channels):
+            sel = ch == c
+            if bool(sel.any()):
+                pf[sel], x1[sel], x2[sel], _, ok[sel], _ = self._pt_y(u[sel], order, last)
+        density = torch.zeros_like(x1)
+        if bool(ok.any()):
+            pk = pf[ok]
+            acc = torch.zeros(pk.shape[0], dtype=torch.float64, device=self.device)
+            for order, last in self.channels:
+                uc, jc = self._pt_y_inverse(pk, order, last)
+                acc += grid.density(uc, dims=range(n_kin)) / jc
+            density[ok] = acc / C
+        jac = torch.where(ok, 1 / torch.where(ok, density, torch.ones_like(density)), torch.zeros_like(density))
+        # the orientation coordinate (if any) keeps the grid's own Jacobian: all channels share it
+        if self.dim > n_kin:
+            jac = jac * grid.jacobian(idx[:, n_kin:], dims=range(n_kin, self.dim))
+        mom, w, x1, x2, _ = self._weighted(u, pf, x1, x2, jac, ok, n_kin)
+        return mom, w, idx, x1, x2
+
+    def _weighted(self, u, pf, x1, x2, jac, ok, col):
+        """Incoming partons, PDFs and flux for final-state momenta ``pf`` (see :meth:`events`)."""
+        N = u.shape[0]
         dt = torch.float64
         x1c, x2c = torch.clamp(x1, 1e-12, 1.0), torch.clamp(x2, 1e-12, 1.0)
         if self.scale == "ht/2":
@@ -299,9 +388,7 @@ def collider_events(process, n_events: int, collider_energy: float = DEFAULT_COL
     grid = VegasGrid(ps.dim, n_bins, device=ps.device)
 
     def weights(n):
-        u, jac, idx = grid.sample(n, gen)
-        mom, wps, x1, x2, _ = ps.events(u)
-        w = wps * jac
+        mom, w, idx, x1, x2 = ps.sample(grid, n, gen)
         me = torch.zeros_like(w)
         nz = w > 0
         if bool(nz.any()):
