@@ -395,16 +395,10 @@ for bc in results:
 # is a lower bound on d.
 
 # %%
-import itertools
-
+from hepscaling.amplitudes import log_invariants
 from hepscaling.amplitudes.collider import ColliderPhaseSpace
 from hepscaling.geometry import twonn
 
-
-def log_invariants(p):
-    p = torch.as_tensor(p)
-    return torch.stack([torch.log(p[:, i, 0] * p[:, j, 0] - (p[:, i, 1:] * p[:, j, 1:]).sum(-1))
-                        for i, j in itertools.combinations(range(p.shape[1]), 2)], 1).numpy()
 
 
 dof_rows = []

@@ -2,14 +2,13 @@
 own fixed-sqrt(s) integral, the unweighted distribution against the weighted one, and the degrees of freedom."""
 from __future__ import annotations
 
-import itertools
 import math
 
 import numpy as np
 import pytest
 import torch
 
-from hepscaling.amplitudes import matrix_element, phase_space
+from hepscaling.amplitudes import log_invariants, matrix_element, phase_space
 from hepscaling.amplitudes.collider import (GEV2_TO_PB, ColliderPhaseSpace, collider_events, reduced_maximum,
                                             to_partonic_frame)
 from hepscaling.amplitudes.pdf import PDF_SETS, PartonDensity
@@ -207,13 +206,6 @@ def test_unweighted_events_follow_the_weighted_distribution():
     assert chi2 < 25.0, (chi2, h_unw, expected)   # 8 bins: p(chi2 > 25) ~ 2e-3
 
 
-def _log_invariants(p: torch.Tensor) -> np.ndarray:
-    n = p.shape[1]
-    cols = [torch.log(p[:, i, 0] * p[:, j, 0] - (p[:, i, 1:] * p[:, j, 1:]).sum(-1))
-            for i, j in itertools.combinations(range(n), 2)]
-    return torch.stack(cols, 1).numpy()
-
-
 @pytest.mark.parametrize("process", ["u u~ > z g", "u u~ > z g g", "u u~ > z g g g"])
 def test_degrees_of_freedom(process):
     """TwoNN on log p_i.p_j finds 3 n_f - 4 with free sqrt(s_hat) and 3 n_f - 5 at a fixed sqrt(s).
@@ -228,9 +220,9 @@ def test_degrees_of_freedom(process):
     g = torch.Generator().manual_seed(1)
     u = torch.rand((4 * N, ps.dim), generator=g, dtype=torch.float64)
     mom, w, _, _, _ = ps.events(u)
-    free = twonn(_log_invariants(mom[w > 0][:N]))
+    free = twonn(log_invariants(mom[w > 0][:N]))
     fixed_p, _ = phase_space(process, N, 1000.0, seed=2)
-    fixed = twonn(_log_invariants(fixed_p))
+    fixed = twonn(log_invariants(fixed_p))
     assert round(free) == 3 * n_f - 4, (free, fixed)
     assert round(fixed) == 3 * n_f - 5, (free, fixed)
     assert 0.7 < free - fixed < 1.3

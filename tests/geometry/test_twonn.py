@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy.spatial.distance import cdist
 
-from hepscaling.geometry import neighbour_ratios, twonn, twonn_mle
+from hepscaling.geometry import neighbour_ratios, twonn, twonn_mle, twonn_subsets
 
 
 def test_neighbour_ratios_match_brute_force():
@@ -41,4 +41,23 @@ def test_duplicates_and_bad_input():
     with pytest.raises(ValueError, match="non-finite"):
         twonn(np.full((20, 2), np.nan))
     with pytest.raises(ValueError, match="discard"):
-        twonn(X, discard=1.5)
+        twonn(X, discard_fraction=1.5)
+
+
+def test_agrees_with_scikit_dimension():
+    skdim = pytest.importorskip("skdim")
+    rng = np.random.default_rng(6)
+    X = np.tanh(rng.uniform(size=(4000, 3)) @ rng.normal(size=(3, 7)))
+    for frac in (0.1, 0.3, 0.5):
+        ref = skdim.id.TwoNN(discard_fraction=frac).fit(X).dimension_
+        assert twonn(X, discard_fraction=frac) == pytest.approx(ref, rel=1e-10)
+
+
+def test_subsets_spread_shrinks_with_the_subset_size():
+    X = np.random.default_rng(7).normal(size=(20000, 4))
+    mean_small, sd_small = twonn_subsets(X[:2000], n_subsets=5, seed=1)
+    mean_big, sd_big = twonn_subsets(X, n_subsets=5, seed=1)
+    assert abs(mean_big - 4) < 0.15 and abs(mean_small - 4) < 0.4
+    assert 0 < sd_big < sd_small          # 1/sqrt(n) statistics: ten times the points, about a third of the spread
+    with pytest.raises(ValueError, match="n_subsets"):
+        twonn_subsets(X, n_subsets=1)
