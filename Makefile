@@ -1,6 +1,7 @@
 # hepscaling — the two commands:  `make book`  and  `make test`.
-# Both create .venv (python3.11 -m venv) if missing and install the pinned packages of requirements.lock plus this
-# package (editable); the install is skipped while requirements.lock and pyproject.toml are unchanged (stamp file).
+# Both create .venv (python3.11 -m venv) if missing and install the pinned packages of requirements.lock (and, without
+# their dependencies, requirements-nodeps.lock) plus this package (editable); the install is skipped while those files
+# and pyproject.toml are unchanged (stamp file).
 
 PYTHON  ?= python3.11
 VENV    ?= .venv
@@ -29,11 +30,12 @@ setup:
 	  echo "creating $(VENV) with $(PYTHON)"; \
 	  $(PYTHON) -m venv $(VENV); \
 	fi; \
-	want="$$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)"; \
+	want="$$(cat requirements.lock requirements-nodeps.lock pyproject.toml | sha256sum | cut -d' ' -f1)"; \
 	have="$$(cat $(STAMP) 2>/dev/null || true)"; \
 	if [ "$$want" != "$$have" ]; then \
 	  echo "installing pinned dependencies (requirements.lock) into $(VENV)"; \
 	  $(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock; \
+	  $(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-nodeps.lock; \
 	  $(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .; \
 	  echo "$$want" > $(STAMP); \
 	fi; \
