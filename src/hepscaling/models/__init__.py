@@ -12,6 +12,10 @@
                   ``train(...) -> TrainResult``
 ``flops``         exact FLOP counting (convention: 2 per multiply-add, matrix multiplications only), analytic for
                   ``nn.Linear`` chains and measured with ``torch.utils.flop_counter``
+``mup``           paper B's MLP-I in the maximal update parametrisation (eqs. 18-21): ``MLPI`` (µP initialisation,
+                  per-group Adam learning rates ``param_groups(lr)``, last-layer ``features``), ``mlp_i_shape``
+                  (width and depth at a fixed ratio for a target parameter count)
+``lloca``         paper B's LLoCa-Transformer (learned Lorentz frames, the ``lloca`` package) on four-momenta
 ``mlp``           the 3x128 ReLU DNN of paper A (``train_mlp``), built on ``networks`` + ``train`` (CPU by default,
                   CUDA when present)
 """
