@@ -127,9 +127,9 @@ def test_sweep_directory_is_keyed_on_the_task_code_only(monkeypatch):
 
     def fake(name):
         return "edited" if name.endswith(("summaries", "figures", "grids", "config")) else real(name)
-    monkeypatch.setattr(grids, "code_version", fake)
+    monkeypatch.setattr(cache, "code_version", fake)
     assert grids.sweep_directory(dcfg) == before
-    monkeypatch.setattr(grids, "code_version", lambda name: "edited" if name.endswith(".task") else real(name))
+    monkeypatch.setattr(cache, "code_version", lambda name: "edited" if name.endswith(".task") else real(name))
     assert grids.sweep_directory(dcfg) != before
     assert grids.sweep_directory({**dcfg, "n_val": dcfg["n_val"] + 1}) != before
 

@@ -115,6 +115,18 @@ def derive_seed(base_seed: int, point: dict) -> int:
     return int.from_bytes(h[:8], "little") % (2 ** 31)
 
 
+def sweep_directory(prefix: str, config: dict, task_module: str) -> Path:
+    """``data/sweeps/<prefix>-<hash>``: one directory per configuration (a plain dict: what determines the data and
+    the runs) and version of the task's code (:func:`hepscaling.cache.code_version` of ``task_module``, which covers
+    what it imports), so editing a paper's grids, summaries or pages never invalidates finished points."""
+    from ..cache import code_version
+    from ..paths import data_dir
+
+    h = hashlib.sha256(json.dumps(config, sort_keys=True, default=str).encode())
+    h.update(code_version(task_module).encode())
+    return data_dir() / "sweeps" / f"{prefix}-{h.hexdigest()[:16]}"
+
+
 def make_grid(**axes: Iterable) -> list[dict]:
     """Cartesian product of named axes: ``make_grid(classifier=["a", "b"], T=[10, 100])`` -> 4 points."""
     if not axes:

@@ -8,15 +8,12 @@ and an interrupted run resumes.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
 import pandas as pd
 
-from ...cache import code_version
-from ...paths import data_dir
 from ...scaling.sweep import make_grid, run_sweep, with_repeats
+from ...scaling.sweep import sweep_directory as keyed_directory
 from . import task as _task
 from .config import ConfigError, data_config
 from .data import prepare
@@ -129,9 +126,7 @@ def size_check_points(cfg: dict, T: int, width: int = 384, depth: int = 9, repea
 
 def sweep_directory(dcfg: dict) -> Path:
     """``data/sweeps/paper_a-<hash>``: one directory per data configuration and version of the task's code."""
-    h = hashlib.sha256(json.dumps(dcfg, sort_keys=True, default=str).encode())
-    h.update(code_version(_task.__name__).encode())
-    return data_dir() / "sweeps" / f"paper_a-{h.hexdigest()[:16]}"
+    return keyed_directory("paper_a", dcfg, _task.__name__)
 
 
 def run_points(cfg: dict, points: list[dict], seed: int = 0, scheduler: str = "local",
