@@ -76,6 +76,7 @@ bench: setup
 	OMP_WAIT_POLICY=PASSIVE $(PY) benchmarks/bench_generator.py
 	OMP_WAIT_POLICY=PASSIVE $(PY) benchmarks/bench_amplitudes.py
 	OMP_WAIT_POLICY=PASSIVE $(PY) benchmarks/bench_collider.py
+	OMP_WAIT_POLICY=PASSIVE $(PY) benchmarks/bench_train.py
 
 clean-book:
 	rm -rf book/_build book/notebooks book/intro.md book/_toc.yml

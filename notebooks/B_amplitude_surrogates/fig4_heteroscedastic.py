@@ -48,18 +48,13 @@ mse_fits_d = ps.fit_scan(mse_d, x="D", by="N")
 
 # %%
 fig, (axl, axr) = plt.subplots(1, 2, figsize=(13, 5.2))
-ps.plot_family(axl, het_c, x="flops", by="D", fits=fits_c, label_suffix=" (het)")
-D_ref = het_c.D.max()
-ref = mse_c[mse_c.D == D_ref].sort_values("flops")
-if not ref.empty:
-    axl.plot(ref.flops, ref.mse, "k--", marker="x", label=f"MSE loss, D = {D_ref:,}")
-    axl.legend(fontsize=8)
-ps.plot_family(axr, het_d, x="D", by="N", fits=fits_d, label_suffix=" (het)")
-N_ref = het_d.N.max()
-ref = mse_d[mse_d.N == N_ref].sort_values("D")
-if not ref.empty:
-    axr.plot(ref.D, ref.mse, "k--", marker="x", label=f"MSE loss, N = {N_ref:.0e}")
-    axr.legend(fontsize=8)
+D_ref, N_ref = het_c.D.max(), het_d.N.max()
+for ax, het, fits, mse, x, by, at, name in ((axl, het_c, fits_c, mse_c, "flops", "D", D_ref, f"D = {D_ref:,}"),
+                                            (axr, het_d, fits_d, mse_d, "D", "N", N_ref, f"N = {N_ref:.0e}")):
+    ps.plot_family(ax, het, x=x, by=by, fits=fits, label_suffix=" (het)")
+    ref = mse[mse[by] == at].sort_values(x)
+    ax.plot(ref[x], ref.mse, "k--", marker="x", label=f"MSE loss, {name}")
+    ax.legend(fontsize=8)
 plotting.savefig(fig, "fig4_heteroscedastic",
                  caption=("Paper B, Fig. 4 on our events: test MSE of the heteroscedastic surrogate's mean against the "
                           "training FLOPs per D (left) and against D per N (right), with eq. (1) fits; dashed: the "

@@ -41,10 +41,7 @@ from hepscaling.tables import Table
 plotting.style()
 page = ps.Page(profile, seed, D_max=D_max, N_max=N_max, scheduler=scheduler, items=["Fig. 5"])
 display(page.data)
-page.het_compute, page.het_grid
-runs_c, runs_d = page.tables["het_compute"], page.tables["het_grid"]
-runs_c = runs_c[runs_c.D == runs_c.D.max()]
-runs_d = runs_d[runs_d.N == runs_d.N.max()]
+runs_c, runs_d = page.uncertainty_runs()
 centres = 0.5 * (ps.SIGMA_BINS[1:] + ps.SIGMA_BINS[:-1])
 
 # %%

@@ -34,6 +34,7 @@ import numbers
 
 from ... import profiles
 from ...claims import DataUsed
+from ..sections import exact_keys
 
 PACKAGE = "amplitude_surrogates"
 
@@ -83,12 +84,7 @@ def _positive_list(v, where: str, integer: bool = True) -> list:
 def validate(section: dict, where: str) -> dict:
     """Check a ``papers: amplitude_surrogates:`` section; returns a normalised deep copy."""
     cfg = copy.deepcopy(section)
-    unknown = sorted(set(cfg) - set(_KEYS))
-    missing = [k for k in _KEYS if k not in cfg]
-    if unknown or missing:
-        raise ConfigError(f"{where}: " + "; ".join(
-            ([f"unknown keys {unknown}"] if unknown else []) + ([f"missing keys {missing}"] if missing else []))
-            + f" (expected exactly {list(_KEYS)}; see hepscaling.papers.amplitude_surrogates.config)")
+    exact_keys(cfg, _KEYS, where, __name__, ConfigError)
     for k, kind in _SCALARS.items():
         cfg[k] = _value(cfg[k], kind, f"{where}.{k}")
     if cfg["targets"] not in TARGETS:

@@ -53,6 +53,13 @@ class Page:
     def lloca(self) -> pd.DataFrame:
         return self.run("lloca", lloca_points(self.cfg))
 
+    def uncertainty_runs(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The heteroscedastic runs of Figs. 5 and 6, one row per run: the compute scan at its largest D and the D
+        scan at its largest N."""
+        _ = (self.het_compute, self.het_grid)      # computed (or read) by the first page that needs them
+        runs_c, runs_d = self.tables["het_compute"], self.tables["het_grid"]
+        return runs_c[runs_c.D == runs_c.D.max()], runs_d[runs_d.N == runs_d.N.max()]
+
     def statement(self) -> str:
         """Markdown paragraph: the data, sizes and training setup of the page."""
         c, pools = self.cfg, pool_sizes(self.cfg)

@@ -25,6 +25,7 @@ import copy
 
 from ... import profiles
 from ...claims import DataUsed
+from ..sections import exact_keys
 
 PACKAGE = "jet_classification"
 
@@ -51,12 +52,7 @@ def _positive_int(v, where: str) -> int:
 def validate(section: dict, where: str) -> dict:
     """Check a ``papers: jet_classification:`` section; returns a normalised deep copy."""
     cfg = copy.deepcopy(section)
-    unknown = sorted(set(cfg) - set(_KEYS))
-    missing = [k for k in _KEYS if k not in cfg]
-    if unknown or missing:
-        raise ConfigError(f"{where}: " + "; ".join(
-            ([f"unknown keys {unknown}"] if unknown else []) + ([f"missing keys {missing}"] if missing else []))
-            + f" (expected exactly {list(_KEYS)}; see hepscaling.papers.jet_classification.config)")
+    exact_keys(cfg, _KEYS, where, __name__, ConfigError)
     if cfg["source"] not in SOURCES:
         raise ConfigError(f"{where}.source must be one of {SOURCES}, got {cfg['source']!r}")
     for k in _INT_KEYS:
