@@ -60,6 +60,20 @@ class Page:
         runs_c, runs_d = self.tables["het_compute"], self.tables["het_grid"]
         return runs_c[runs_c.D == runs_c.D.max()], runs_d[runs_d.N == runs_d.N.max()]
 
+    def input_dimension(self) -> tuple[float, float]:
+        """TwoNN on the standardised inputs z_ij themselves, at the points whose last-layer activations give a run's
+        dimension (the first ``n_dim`` of the training pool and test set): (estimate, spread over 5 subsets).  What
+        the estimator finds on the data manifold at this number of points — the value a surrogate that has learned
+        the manifold can reach (twoNN is biased low on curved, bounded manifolds)."""
+        import numpy as np
+
+        from ...geometry.twonn import twonn, twonn_subsets
+        from .config import data_config
+        from .task import prepared
+        data = prepared(data_config(self.cfg, self.seed))
+        x = np.concatenate([data["train"]["x"], data["test"]["x"]])[: int(self.cfg["n_dim"])]
+        return twonn(x), twonn_subsets(x, n_subsets=5, seed=self.seed)[1]
+
     def statement(self) -> str:
         """Markdown paragraph: the data, sizes and training setup of the page."""
         c, pools = self.cfg, pool_sizes(self.cfg)
