@@ -48,11 +48,19 @@ fits = {"C": ps.fit_scan(comp, x="flops", by="D"), "D": ps.fit_scan(grid, x="D",
 # ## Table 1 — ranges
 
 # %%
-runs = [grid, comp, eta]
-ours = {k: (min(t[c].min() for t in runs), max(t[c].max() for t in runs))
-        for k, c in (("N", "n_params"), ("D", "D"), ("C", "flops"))}
-display(Table(["quantity", "paper, MLP-I", "ours, MLP-I"],
-              [[name, f"{PAPER_RANGES[k][0]:.0e} – {PAPER_RANGES[k][1]:.0e}", f"{ours[k][0]:.2g} – {ours[k][1]:.2g}"]
+lloca = page.lloca
+cols = (("N", "n_params"), ("D", "D"), ("C", "flops"))
+ours = {k: (min(t[c].min() for t in (grid, comp, eta)), max(t[c].max() for t in (grid, comp, eta))) for k, c in cols}
+ours_l = {k: (lloca[c].min(), lloca[c].max()) for k, c in cols}
+paper_l = {"N": (PAPER_RANGES["lloca_N"],) * 2, "D": PAPER_RANGES["D"], "C": PAPER_RANGES["C"]}
+
+
+def span(lo, hi):
+    return f"{lo:.2g}" if lo == hi else f"{lo:.2g} – {hi:.2g}"
+
+
+display(Table(["quantity", "paper, MLP-I", "ours, MLP-I", "paper, LLoCa-Transformer", "ours, LLoCa-Transformer"],
+              [[name, span(*PAPER_RANGES[k]), span(*ours[k]), span(*paper_l[k]), span(*ours_l[k])]
                for k, name in (("N", "network size N"), ("D", "dataset size D_train"), ("C", "FLOPs C"))]))
 
 # %% [markdown]
