@@ -1,4 +1,6 @@
-"""hepscaling.scaling — power-law fits (``fit``) and, from the chapters, sweeps over T / D / N / C.
+"""hepscaling.scaling — power-law fits (``fit``), the precision planner on eq. (1) laws (``planner``) and, from the
+chapters, sweeps over T / D / N / C.
 
-``from hepscaling.scaling.fit import fit_power_law, crossing`` is the public entry point of the fits.
+``from hepscaling.scaling.fit import fit_power_law, crossing`` is the public entry point of the fits;
+``from hepscaling.scaling.planner import required, plan`` the one of the planner.
 """
