@@ -1,4 +1,4 @@
-"""Command line: ``python -m hepscaling {list,run,book,references,cache}``.
+"""Command line: ``python -m hepscaling {list,run,book,references,cache,plan}``.
 
     python -m hepscaling list [--profile P]                      inventory with status and state of the book copies
     python -m hepscaling run <notebook-id> -p NAME VALUE ... [--profile P]
@@ -8,9 +8,12 @@
     python -m hepscaling references --update [--profile tiny]   regenerate tests/reference/<profile>.json
     python -m hepscaling cache [prune --max-size 5G --older-than 30 [--dry-run]]
                                                                  the cache's size per function; remove stale entries
+    python -m hepscaling plan --process "u u~ > t t~ h" --target-mse 1e-4 [--source paper|ours] [--model mlp_i]
+                              [--loss mse]                       smallest D, N and C reaching the target (paper B's
+                                                                 eq. (1) laws; scaling.planner)
 
 Bad input (unknown notebook, unknown parameter, wrong type, missing profile) prints one message and exits with 2;
-a failing notebook exits with 1.
+a failing notebook exits with 1; `plan --source ours` without fitted laws of ours exits with 1.
 """
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m hepscaling",
                                 description="hepscaling: reproducible companion to papers on neural scaling laws "
                                             "in particle physics")
-    sub = p.add_subparsers(dest="command", required=True, metavar="{list,run,book,references,cache}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="{list,run,book,references,cache,plan}")
 
     ls = sub.add_parser("list", help="list every notebook with its paper, figure, status and book copy")
     ls.add_argument("--profile", default=_profiles.DEFAULT_PROFILE, help="profile whose book copies to check")
@@ -56,6 +59,14 @@ def _parser() -> argparse.ArgumentParser:
                          "(e.g. 5G, 500M)")
     ca.add_argument("--older-than", type=float, metavar="DAYS", help="prune: remove entries unused for DAYS days")
     ca.add_argument("--dry-run", action="store_true", help="prune: only say what would be removed")
+
+    pl = sub.add_parser("plan", help="the smallest training set, network and compute reaching a target MSE, from the "
+                                     "fitted scaling laws of eq. (1) (paper B)")
+    pl.add_argument("--process", required=True, help='process, e.g. "u u~ > t t~ h" (an unknown one lists them all)')
+    pl.add_argument("--target-mse", required=True, metavar="MSE", help="the test MSE to reach (> 0)")
+    pl.add_argument("--source", default="paper", help="paper: the paper's Tables 2-15 (default); ours: our fits")
+    pl.add_argument("--model", default="mlp_i", help="mlp_i (MLP-I, default) or lloca (LLoCa-Transformer)")
+    pl.add_argument("--loss", default="mse", help="mse (default) or het (heteroscedastic)")
     return p
 
 
@@ -115,13 +126,76 @@ def _cache_command(args) -> int:
     return 0
 
 
+def _plan_command(args) -> int:
+    from .papers.amplitude_surrogates import fit_tables as ft
+    from .scaling.planner import check_target, required
+
+    try:
+        target = check_target(args.target_mse)
+    except ValueError:
+        return _err(f"--target-mse must be a finite MSE > 0, got {args.target_mse!r}")
+    if args.source not in ("paper", "ours"):
+        return _err(f"--source must be 'paper' or 'ours', got {args.source!r}")
+    loss = {"heteroscedastic": "het"}.get(args.loss, args.loss)
+    if args.model not in ft.MODELS or loss not in ft.LOSSES:
+        return _err(f"--model must be one of {list(ft.MODELS)} and --loss one of {list(ft.LOSSES)}, "
+                    f"got {args.model!r} and {args.loss!r}")
+    table = ft.load()
+    process, known = " ".join(args.process.split()), ft.processes(table)
+    if process not in known:
+        return _err(f"unknown process {args.process!r}; available: " + ", ".join(repr(k) for k in known))
+    if args.source == "ours":
+        print(f"no fitted laws of ours for {process} yet: run the paper B pages (issue #15)")
+        return 1
+    mine = table[(table["process"] == process) & (table["model"] == args.model) & (table["loss"] == loss)]
+    if mine.empty:
+        have = table[table["process"] == process].groupby(["model", "loss"])["source"].first()
+        return _err(f"the paper has no fits for {process} with --model {args.model} --loss {loss}; it has: "
+                    + ", ".join(f"--model {m} --loss {lo} ({src})" for (m, lo), src in have.items()))
+    result, rows = ft.plan(process, target, args.model, loss, table)
+    print(f"plan for {process}, {ft.MODELS[args.model]}, {ft.LOSSES[loss]} loss: target MSE {target:.3g}")
+    print("laws: the paper's eq. (1) fits L(X) = (X_c/X)^α + K; per X the scan at the largest second resource")
+    lines, notes = [], []
+    for x, label in ft.X_LABELS.items():
+        if x not in rows:
+            lines.append((label, "-", "no fit in the paper", "-"))
+            continue
+        r, req = rows[x], result[x]
+        lines.append((label, f"{r['second']} = {r['second_value']:.3g}", str(req), r["source"]))
+        if r["k_approx_zero"]:
+            notes.append(f"{x}: the paper gives K ≃ 0 (floor unbounded from below), taken as K = 0 without error")
+        if not req.reachable:
+            other = mine[(mine["X"] == x) & (mine["K"] < target)]
+            if len(other):
+                o = other.loc[other["second_value"].idxmax()]
+                alt = required(ft.law(o), None, target)
+                notes.append(f"{x}: the scan at {o['second']} = {o['second_value']:.3g} ({o['source']}) has a lower "
+                             f"floor K = {o['K']:.3g} and reaches the target at {x} = {alt}")
+    widths = [max(len(c[i]) for c in lines + [("X", "fitted at", "required (1σ)", "source")]) for i in range(3)]
+    for c in [("X", "fitted at", "required (1σ)", "source")] + lines:
+        print("  " + "  ".join(f"{v:{w}}" for v, w in zip(c, widths)) + f"  {c[3]}")
+    notes += ["errors: linear in log X from the printed errors, parameters independent (no correlations published), "
+              "+ and − sides propagated separately (scaling.planner)",
+              "each value holds with the other resource at the value of its scan"]
+    for n in notes:
+        print(f"note: {n}")
+    return 0
+
+
 def _err(msg: str) -> int:
     print(f"error: {msg}", file=sys.stderr)
     return EXIT_BAD_INPUT
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    for i, a in enumerate(argv[:-1]):              # let `--target-mse -1e-4` reach the check (argparse takes it for
+        if a == "--target-mse" and argv[i + 1].startswith("-"):       # an option) and get the plan's own message
+            argv[i:i + 2] = [f"{a}={argv[i + 1]}"]
+            break
     args = _parser().parse_args(argv)
+    if args.command == "plan":
+        return _plan_command(args)
     from . import book
     try:
         if args.command == "list":

@@ -114,7 +114,8 @@ class Plan:
 
 
 # ------------------------------------------------------------------------------------------------------- inputs
-def _check_target(target) -> float:
+def check_target(target) -> float:
+    """``target`` as a float, or ValueError unless it is a finite loss > 0."""
     try:
         t = float(target)
     except (TypeError, ValueError):
@@ -209,7 +210,7 @@ def required(fit_params, fit_cov_or_errors=None, target=None) -> Requirement:
     """
     if target is None and isinstance(fit_params, PowerLawFit) and np.isscalar(fit_cov_or_errors):
         fit_cov_or_errors, target = None, fit_cov_or_errors
-    t = _check_target(target)
+    t = check_target(target)
     params, errors = _unpack(fit_params, fit_cov_or_errors)
     xc, a, k = _params(params)
     kind, *err = _log_errors(xc, errors)
@@ -237,7 +238,7 @@ def monte_carlo(fit_params, fit_cov_or_errors=None, target=None, n: int = 20000,
     """Monte-Carlo cross-check of :func:`required`'s error: quantiles of X* over ``n`` parameter draws."""
     if target is None and isinstance(fit_params, PowerLawFit) and np.isscalar(fit_cov_or_errors):
         fit_cov_or_errors, target = None, fit_cov_or_errors
-    t = _check_target(target)
+    t = check_target(target)
     params, errors = _unpack(fit_params, fit_cov_or_errors)
     xc, a, k = _params(params)
     kind, *err = _log_errors(xc, errors)
@@ -262,7 +263,7 @@ def monte_carlo(fit_params, fit_cov_or_errors=None, target=None, n: int = 20000,
 
 def plan(fits: Mapping, target) -> Plan:
     """``{X: law}`` (X = "D", "N", "C" or any name; a law as :func:`required` takes it) -> a :class:`Plan`."""
-    t = _check_target(target)
+    t = check_target(target)
     if not fits:
         raise ValueError("fits: no laws given; expected e.g. {'D': fit_D, 'N': fit_N, 'C': fit_C}")
     out = Plan(t)

@@ -13,7 +13,8 @@ Tables 3–15 in App. C); its header states the conventions of the transcription
 ``K, K_up, K_down, k_approx_zero``   K_X and its errors; the paper's "K ≃ 0" is K = 0, NaN errors, k_approx_zero True
 
 :func:`law` turns a row into the ``{"params", "errors"}`` form :mod:`hepscaling.scaling.planner` takes;
-:func:`least_limited` picks, per X, the fit whose second resource is largest (the scan least limited by it).
+:func:`least_limited` picks, per X, the fit whose second resource is largest (the scan least limited by it), and
+:func:`plan` puts those laws to the precision planner (``python -m hepscaling plan --source paper``).
 """
 from __future__ import annotations
 
@@ -94,3 +95,12 @@ def least_limited(process: str, model: str = "mlp_i", loss: str = "mse", table: 
         if len(rows):
             out[x] = rows.loc[rows["second_value"].idxmax()]
     return out
+
+
+def plan(process: str, target: float, model: str = "mlp_i", loss: str = "mse", table: pd.DataFrame | None = None):
+    """The paper's laws put to :func:`hepscaling.scaling.planner.plan`: ``(Plan, {X: row used})``, one law per X from
+    :func:`least_limited` (X without a scan in the paper is absent from both)."""
+    from ...scaling import planner
+
+    rows = least_limited(process, model, loss, table)
+    return planner.plan({x: law(r) for x, r in rows.items()}, target), rows
