@@ -57,6 +57,9 @@ for n in sorted(grid.N.unique()):
     rows.append([f"{n:.0e}"] + [("—" if a[y] is None else f"{a[y].params['alpha']:.2f} ± {a[y].errors['alpha']:.2f}")
                                 for y in ("mse", "l1", "epsilon")])
 display(Table(["N", "α_D (MSE)", "α_D (L1)", "α_D (ε)"], rows))
+top = grid[(grid.N == grid.N.max()) & (grid.D == grid.D.max())].iloc[0]
+record("l1_largest_N_D", top.l1, note="test L1 error (target units) at the largest N and D")
+record("epsilon_largest_N_D", top.epsilon, note="eq. (23) at the largest N and D")
 
 # %% [markdown]
 # ## Paper vs ours
