@@ -90,4 +90,8 @@ page.claims
 #   do not.
 # - **Sizes**: the profile's (above) instead of N = 10⁶ and D up to 8.3·10⁵ with up to 10¹⁷ FLOPs. A compute scan
 #   that never reaches the plateau of a large D fits a larger α_C than one that does.
+# - **Learning rate**: with our short runs (the profile's `max_steps`, against the paper's 10⁴ epochs) the optimum
+#   sits near 10⁻², not 10⁻³, for every N — the transfer across N that µP promises holds, the value moves with the
+#   training length (the paper tunes η₀ "for the setup with the largest T_max", §3.2). So the `quick` and `tiny`
+#   profiles train every other run at η₀ = 10⁻²; the `paper` profile keeps the paper's 10⁻³.
 # - **Not stated by the paper, chosen here**: GELU, batch 256, width/depth ≈ 16, base width 32 (µP's n = width/32).
