@@ -202,18 +202,25 @@ def _log_errors(xc: float, errors):
 
 
 # ----------------------------------------------------------------------------------------------------- planner
-def required(fit_params, fit_cov_or_errors=None, target=None) -> Requirement:
-    """The smallest X with L(X) ≤ ``target`` for a law of eq. (1), with its 1σ range (see the module docstring).
-
-    ``required(fit, target=1e-4)`` for a PowerLawFit (its covariance), ``required({"Xc": .., "alpha": .., "K": ..},
-    errors, 1e-4)`` for plain values.
-    """
+def _law(fit_params, fit_cov_or_errors, target):
+    """(target, X_c, α, K, error kind, errors) of a call of :func:`required` or :func:`monte_carlo`; a PowerLawFit may
+    be followed by the target as second positional argument."""
     if target is None and isinstance(fit_params, PowerLawFit) and np.isscalar(fit_cov_or_errors):
         fit_cov_or_errors, target = None, fit_cov_or_errors
     t = check_target(target)
     params, errors = _unpack(fit_params, fit_cov_or_errors)
     xc, a, k = _params(params)
     kind, *err = _log_errors(xc, errors)
+    return t, xc, a, k, kind, err
+
+
+def required(fit_params, fit_cov_or_errors=None, target=None) -> Requirement:
+    """The smallest X with L(X) ≤ ``target`` for a law of eq. (1), with its 1σ range (see the module docstring).
+
+    ``required(fit, target=1e-4)`` for a PowerLawFit (its covariance), ``required({"Xc": .., "alpha": .., "K": ..},
+    errors, 1e-4)`` for plain values.
+    """
+    t, xc, a, k, kind, err = _law(fit_params, fit_cov_or_errors, target)
     k_up = math.sqrt(err[0][2, 2]) if kind == "cov" else err[0][2]
     p = {"Xc": xc, "alpha": a, "K": k}
     if t <= k:
@@ -236,12 +243,7 @@ def required(fit_params, fit_cov_or_errors=None, target=None) -> Requirement:
 
 def monte_carlo(fit_params, fit_cov_or_errors=None, target=None, n: int = 20000, seed: int = 0) -> MonteCarlo:
     """Monte-Carlo cross-check of :func:`required`'s error: quantiles of X* over ``n`` parameter draws."""
-    if target is None and isinstance(fit_params, PowerLawFit) and np.isscalar(fit_cov_or_errors):
-        fit_cov_or_errors, target = None, fit_cov_or_errors
-    t = check_target(target)
-    params, errors = _unpack(fit_params, fit_cov_or_errors)
-    xc, a, k = _params(params)
-    kind, *err = _log_errors(xc, errors)
+    t, xc, a, k, kind, err = _law(fit_params, fit_cov_or_errors, target)
     rng = np.random.default_rng(seed)
     mean = np.array([math.log(xc), a, k])
     if kind == "cov":
