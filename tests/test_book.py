@@ -96,10 +96,12 @@ def test_a_typed_status_is_refused(tmp_path):
 def test_papers_list_every_item_of_the_papers():
     papers = book.load_papers()
     ids = {k: p.item_ids for k, p in papers.items()}
-    assert sorted(ids) == ["A", "B", "C"]
+    assert sorted(ids) == ["A", "B", "C", "D", "E"]
     assert set(ids["A"]) == {f"Fig. {i}" for i in range(1, 8)} | {"Table 1"}
     assert set(ids["B"]) == {f"Fig. {i}" for i in range(1, 21)} | {f"Table {i}" for i in range(1, 16)}
     assert set(ids["C"]) == {f"Fig. {i}" for i in range(1, 5)} | {"Table 1", "Table 2"}
+    assert {"Compute frontier", "Repetition", "Features", "Multiplicity"} <= set(ids["D"])
+    assert {"GA toy", "GA MI", "SHAPER observables", "Moments AUC", "Moments latent"} <= set(ids["E"])
     # every figure and table of paper A has at least one claim the pages test
     assert all(papers["A"].claims_of(i) for i in ids["A"])
 
