@@ -378,6 +378,9 @@ def test_delphes_atlas_tower_position_is_uniform_in_the_cell():
     resp = first(out, "E") / 40.0
     assert abs(resp.std() / np.hypot(0.101 / np.sqrt(40), 0.0017) - 1) < 0.06
     assert "0.101/√E" in D.describe(card) and "0.028/√E" in D.describe("cms")
+    for name in D.CARDS:  # a well-formed markdown table: three cells per row (pipes inside cells escaped)
+        rows = D.describe(name).splitlines()
+        assert all(r.replace("\\|", "").count("|") == 4 for r in rows), name
 
 
 def test_bad_input_is_named():

@@ -524,5 +524,8 @@ def describe(card: "str | Card" = "cms") -> str:
     rows.append(("Candidates", "pile-up", "none; PUPPI weight 1"))
     rows += [("Notes", "", n) for n in c.notes]
     out = ["| Component | Quantity | Value |", "|---|---|---|"]
-    out += [f"| {a} | {b} | {v} |" for a, b, v in rows]
+    def esc(text):  # every "|" inside a cell escaped once
+        return str(text).replace("\\|", "|").replace("|", "\\|")
+
+    out += [f"| {esc(a)} | {esc(b)} | {esc(v)} |" for a, b, v in rows]
     return "\n".join(out)
