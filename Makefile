@@ -74,6 +74,7 @@ bench: setup
 	OMP_WAIT_POLICY=PASSIVE $(PY) benchmarks/bench_emd_knn.py
 	OMP_WAIT_POLICY=PASSIVE $(PY) benchmarks/bench_lot.py
 	OMP_WAIT_POLICY=PASSIVE $(PY) benchmarks/bench_generator.py
+	OMP_WAIT_POLICY=PASSIVE $(PY) benchmarks/bench_detector.py
 	OMP_WAIT_POLICY=PASSIVE $(PY) benchmarks/bench_amplitudes.py
 	OMP_WAIT_POLICY=PASSIVE $(PY) benchmarks/bench_collider.py
 	OMP_WAIT_POLICY=PASSIVE $(PY) benchmarks/bench_train.py
