@@ -191,3 +191,10 @@ def test_empty_jet(tmp_path):
     path = write_public_like(tmp_path / "empty.h5", pf, kin, tag, evt)
     with pytest.raises(DataFormatError, match=r"empty\.h5: jet \(row\) 4 has no constituents"):
         aspen.load(path, chunk_size=3)
+
+
+def test_empty_file_round_trip(tmp_path):
+    path = aspen.write(tmp_path / "none.h5", np.zeros((0, 150, 11)), np.zeros((0, 4)), np.zeros((0, 13)),
+                       np.zeros((0, 3), int))
+    s = aspen.load(path)
+    assert len(s) == 0 and s.constituents.shape == (0, 150, 4) and aspen.n_jets_in(path) == 0

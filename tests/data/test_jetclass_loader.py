@@ -294,3 +294,10 @@ def test_bad_arguments(files):
             jc.load(path, **kw)
     with pytest.raises(ValueError, match="hold only 11 jets"):
         jc.load(path, n_jets=12)
+
+
+def test_empty_file_round_trip(tmp_path):
+    path = jc.write(tmp_path / "none.root", {b: [] for b in jc.PARTICLE_BRANCHES},
+                    {b: np.zeros(0) for b in jc.JET_BRANCHES}, jc.one_hot_labels([]))
+    s = jc.load(path)
+    assert len(s) == 0 and s.constituents.shape == (0, 1, 4) and list(s.jets.columns) == list(jc.JET_BRANCHES)
