@@ -179,10 +179,27 @@ def test_non_finite_candidate(tmp_path, value):
 
 def test_non_finite_jet_column(tmp_path):
     pf, kin, tag, evt = random_aoj_jets(10, seed=7, max_cands=20)
-    tag[4, 9] = np.nan
+    tag[4, 2] = np.nan                                   # tau2: must be finite
     path = write_public_like(tmp_path / "tag.h5", pf, kin, tag, evt)
-    with pytest.raises(DataFormatError, match=r"tag\.h5: .*'jet_tagging' column particleNet_TvsQCD of jet \(row\) 4"):
+    with pytest.raises(DataFormatError, match=r"tag\.h5: .*'jet_tagging' column tau2 of jet \(row\) 4"):
         aspen.load(path)
+    tag[4, 2] = 0.5
+    tag[4, 9] = np.inf                                   # a ParticleNet score may be NaN (not computed), never inf
+    path = write_public_like(tmp_path / "inf.h5", pf, kin, tag, evt)
+    with pytest.raises(DataFormatError, match=r"inf\.h5: .*'jet_tagging' column particleNet_TvsQCD of jet \(row\) 4"):
+        aspen.load(path)
+
+
+def test_particlenet_columns_may_be_nan(tmp_path):
+    """A locally generated AOJ-like file has no ParticleNet: its columns are written and read back as NaN."""
+    pf, kin, tag, evt = random_aoj_jets(10, seed=7, max_cands=20)
+    tag[:, 5:] = np.nan
+    s = aspen.load(aspen.write(tmp_path / "pn.h5", pf, kin, tag, evt))
+    assert s.jets.filter(like="particleNet").isna().all().all()
+    assert np.allclose(s.jets.tau1, tag[:, 1])
+    tag[0, 1] = np.nan
+    with pytest.raises(ValueError, match="only its ParticleNet columns may be NaN"):
+        aspen.write(tmp_path / "bad.h5", pf, kin, tag, evt)
 
 
 def test_empty_jet(tmp_path):

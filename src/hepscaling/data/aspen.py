@@ -56,6 +56,9 @@ DATASETS = {
     "jet_tagging": (JET_TAGGING, np.float32, (len(JET_TAGGING),)),
     "event_info": (EVENT_INFO, np.int64, (len(EVENT_INFO),)),
 }
+#: columns that may be NaN ("not computed"): the ParticleNet outputs, which a locally generated AOJ-like file cannot
+#: have (CMS's trained ParticleNet is not available); every other value must be finite
+MAY_BE_NAN = {"jet_tagging": tuple(i for i, c in enumerate(JET_TAGGING) if c.startswith("particleNet_"))}
 DEFAULT_CHUNK = 20_000  # jets per read: 20k x 150 x 11 float32 = 132 MB
 
 
@@ -111,6 +114,8 @@ def _check_finite(path: Path, name: str, block: np.ndarray, a: int) -> None:
     if block.dtype.kind != "f":
         return
     bad = ~np.isfinite(block)
+    if name in MAY_BE_NAN:
+        bad[..., list(MAY_BE_NAN[name])] &= ~np.isnan(block[..., list(MAY_BE_NAN[name])])
     if bad.any():
         idx = np.argwhere(bad)[0]
         cols = DATASETS[name][0]
@@ -201,8 +206,14 @@ def _as_table(name: str, x, n: int | None, path: Path) -> np.ndarray:
     if dtype is np.int64:
         if a.dtype.kind == "f" and not np.array_equal(a, np.round(a)):
             raise ValueError(f"write {path}: {name} ({', '.join(cols)}) must hold integers")
-    elif not np.isfinite(a).all():
-        raise ValueError(f"write {path}: {name} holds non-finite values")
+    else:
+        bad = ~np.isfinite(np.asarray(a, dtype=np.float64))
+        if name in MAY_BE_NAN:
+            nan_ok = list(MAY_BE_NAN[name])
+            bad[..., nan_ok] &= ~np.isnan(np.asarray(a, dtype=np.float64)[..., nan_ok])
+        if bad.any():
+            raise ValueError(f"write {path}: {name} holds non-finite values"
+                             + (" (only its ParticleNet columns may be NaN)" if name in MAY_BE_NAN else ""))
     return np.ascontiguousarray(a, dtype=dtype)
 
 
