@@ -15,7 +15,7 @@ FIXTURE = Path(__file__).with_name("jets_fixture.npz")
 
 @pytest.fixture(scope="module")
 def sample():
-    """The 60 fixture jets, constituents shuffled with padding slots interleaved (the builder must not rely on order)."""
+    """The 60 fixture jets, constituents shuffled among interleaved padding slots (order must not matter)."""
     p4 = np.load(FIXTURE)["p4"].astype(np.float64)
     rng = np.random.default_rng(0)
     n, m, _ = p4.shape

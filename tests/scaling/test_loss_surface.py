@@ -154,6 +154,7 @@ def test_envelope_needs_interior_optima():
     (dict(kw={"sigma": 0.01, "method": "huber"}), "sigma is used by method='wls' only"),
     (dict(kw={"method": "huber", "errors": "covariance"}), "needs method='wls'"),
     (dict(kw={"sigma": -0.01}), "sigma must be > 0"),
+    (dict(kw={"sigma": [0.01, 0.02]}), "sigma must be one number or one per run"),
     (dict(kw={"inits": [(0.1, 1.0, 0.3, -1.0, 0.3)]}), r"inits\[0\]"),
 ])
 def test_bad_input_names_the_problem(change, match):

@@ -65,7 +65,6 @@ import numbers
 
 import torch
 from torch import nn
-from torch.nn import functional as F
 
 __all__ = ["SetTransformer", "set_transformer_shape", "non_embedding_params", "POOLINGS"]
 

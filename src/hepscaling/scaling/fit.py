@@ -693,8 +693,12 @@ def fit_loss_surface(N, D, L, sigma=None, *, method: str | None = None, delta: f
         if method == "huber":
             raise FitError(f"{who}: sigma is used by method='wls' only (the Huber fit weighs every run equally in "
                            "log L); drop sigma or use method='wls'")
-        (s,) = _check_arrays(who, ("sigma",), (np.broadcast_to(np.asarray(sigma, dtype=float), L.shape),),
-                             positive=("sigma",))
+        try:
+            s = np.broadcast_to(np.asarray(sigma, dtype=float), L.shape)
+        except ValueError:
+            raise FitError(f"{who}: sigma must be one number or one per run ({L.size}), got shape "
+                           f"{np.shape(sigma)}") from None
+        (s,) = _check_arrays(who, ("sigma",), (s,), positive=("sigma",))
     else:
         s = None
     if errors is None:
@@ -862,6 +866,8 @@ def compute_frontier(N, D, C, L, *, runs=None, n_grid: int = 60) -> ComputeFront
     rows = []
     for lc in grid:
         cover = [(n, np.interp(lc, x, l), np.interp(lc, x, ld)) for n, x, l, ld in curves if x[0] <= lc <= x[-1]]
+        if not cover:                        # a gap between the compute ranges of the runs
+            continue
         n_best, l_best, ld_best = min(cover, key=lambda t: t[1])
         sizes = [t[0] for t in cover]
         rows.append((math.exp(lc), l_best, n_best, math.exp(ld_best), min(sizes) < n_best < max(sizes)))

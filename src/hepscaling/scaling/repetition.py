@@ -178,7 +178,12 @@ def fit_repetition(U, epochs, L, law, *, sigma=None, N=None, bounds=(1e-2, 1e4),
                        f"{y.size}")
     f = _as_law(law, N, who)
     if sigma is not None:
-        s = _array(np.broadcast_to(np.asarray(sigma, dtype=float), y.shape), "sigma", who, 0.0)
+        try:
+            s = np.broadcast_to(np.asarray(sigma, dtype=float), y.shape)
+        except ValueError:
+            raise FitError(f"{who}: sigma must be one number or one per run ({y.size}), got shape "
+                           f"{np.shape(sigma)}") from None
+        s = _array(s, "sigma", who, 0.0)
     else:
         s = None
     ls = (s is None) if log_space is None else bool(log_space)
