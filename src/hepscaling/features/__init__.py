@@ -5,10 +5,13 @@
 * :mod:`.emd` — energy mover's distance: ``pairwise_emd``, exact ``knn_emd``, cached ``pairwise_emd_for`` /
   ``knn_emd_for``.
 * :mod:`.lot` — linearized optimal transport: ``lot_embedding(jets, n_ref=225)``, cached ``lot_for``.
+* :mod:`.jetclass` — per-particle inputs of paper D's set transformer from a JetClass-like sample:
+  ``jetclass_inputs(sample, feature_set="kinematic"|"pid"|"full", max_particles=128)``.
 
 Jets are ``(N, M, 3)`` float arrays of (pT, y, phi) with pT == 0 padding (``hepscaling.jets.kinematics.to_ptyphi``).
 Bad input raises :class:`JetInputError` (a ``ValueError``) naming the jet index.
 """
 from ._validate import JetInputError, check_jets
+from .jetclass import jetclass_inputs
 
-__all__ = ["JetInputError", "check_jets"]
+__all__ = ["JetInputError", "check_jets", "jetclass_inputs"]

@@ -16,6 +16,9 @@
                   per-group Adam learning rates ``param_groups(lr)``, last-layer ``features``), ``mlp_i_shape``
                   (width and depth at a fixed ratio for a target parameter count)
 ``lloca``         paper B's LLoCa-Transformer (learned Lorentz frames, the ``lloca`` package) on four-momenta
+``set_transformer`` paper D's jet classifier: ``SetTransformer`` (per-particle embedding, pre-LN masked self-attention
+                  blocks, class token or masked mean pooling; ``n_params`` = non-embedding parameters; exact analytic
+                  ``flops``), ``set_transformer_shape`` (shape for a target parameter count), ``non_embedding_params``
 ``mlp``           the 3x128 ReLU DNN of paper A (``train_mlp``), built on ``networks`` + ``train`` (CPU by default,
                   CUDA when present)
 """
