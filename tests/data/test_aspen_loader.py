@@ -215,3 +215,20 @@ def test_empty_file_round_trip(tmp_path):
                        np.zeros((0, 3), int))
     s = aspen.load(path)
     assert len(s) == 0 and s.constituents.shape == (0, 150, 4) and aspen.n_jets_in(path) == 0
+
+
+def test_concatenate_shards_equals_one_file(tmp_path):
+    """Two shards joined give the same jets, constituents and fields as one file holding both."""
+    from hepscaling.data.jetsample import concatenate
+
+    pf, kin, tag, evt = random_aoj_jets(12, seed=11, max_cands=30)
+    whole = aspen.load(aspen.write(tmp_path / "all.h5", pf, kin, tag, evt))
+    a = aspen.load(aspen.write(tmp_path / "a.h5", pf[:5], kin[:5], tag[:5], evt[:5]))
+    b = aspen.load(aspen.write(tmp_path / "b.h5", pf[5:], kin[5:], tag[5:], evt[5:]))
+    both = concatenate([a, b])
+    assert np.array_equal(both.constituents, whole.constituents) and np.array_equal(both.mask, whole.mask)
+    assert both.jets.equals(whole.jets) and both.event_info.equals(whole.event_info)
+    assert all(np.array_equal(both.fields[k], whole.fields[k]) for k in whole.fields)
+    assert np.allclose(summed_jets(both.constituents, both.mask).pt, summed_jets(whole.constituents).pt)
+    with pytest.raises(ValueError, match="at least one"):
+        concatenate([])

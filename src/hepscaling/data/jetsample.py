@@ -12,7 +12,7 @@ Shared by :mod:`hepscaling.data.aspen` (AspenOpenJets HDF5) and :mod:`hepscaling
 * ``event_info`` — AspenOpenJets only: run, luminosityBlock, event of each jet (int64 DataFrame);
 * ``files`` — the files read.
 
-:func:`summed_jets` sums the constituents (E-scheme) into jet pT, eta, phi, mass and energy.
+:func:`concatenate` joins samples of one dataset (e.g. the shards of a generated set); :func:`summed_jets` sums the constituents (E-scheme) into jet pT, eta, phi, mass and energy.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["JetSample", "summed_jets"]
+__all__ = ["JetSample", "summed_jets", "concatenate"]
 
 
 @dataclass
@@ -91,3 +91,32 @@ def summed_jets(constituents, mask=None) -> pd.DataFrame:
         eta = np.where(pt > 0, np.arcsinh(pz / np.where(pt > 0, pt, 1.0)), 0.0)
     mass = np.sqrt(np.maximum(E ** 2 - px ** 2 - py ** 2 - pz ** 2, 0.0))
     return pd.DataFrame({"pt": pt, "eta": eta, "phi": np.arctan2(py, px), "mass": mass, "energy": E})
+
+
+def concatenate(samples) -> JetSample:
+    """One sample from several of the same dataset and labels (e.g. the files of a sharded set), in order; the
+    constituent axis is padded to the longest."""
+    samples = list(samples)
+    if not samples:
+        raise ValueError("concatenate: expected at least one JetSample")
+    first = samples[0]
+    for i, s in enumerate(samples[1:], 1):
+        if s.dataset != first.dataset or s.label_names != first.label_names or set(s.fields) != set(first.fields):
+            raise ValueError(f"concatenate: sample {i} ({s.dataset!r}, labels {s.label_names}, fields "
+                             f"{sorted(s.fields)}) differs from sample 0 ({first.dataset!r}, labels "
+                             f"{first.label_names}, fields {sorted(first.fields)})")
+    m = max(s.mask.shape[1] for s in samples)
+
+    def pad(a):
+        return np.pad(a, [(0, 0), (0, m - a.shape[1])] + [(0, 0)] * (a.ndim - 2))
+
+    return JetSample(
+        constituents=np.concatenate([pad(s.constituents) for s in samples]),
+        mask=np.concatenate([pad(s.mask) for s in samples]),
+        jets=pd.concat([s.jets for s in samples], ignore_index=True),
+        fields={k: np.concatenate([pad(s.fields[k]) for s in samples]) for k in first.fields},
+        labels=None if first.labels is None else np.concatenate([s.labels for s in samples]),
+        label_names=first.label_names,
+        event_info=None if first.event_info is None else pd.concat([s.event_info for s in samples],
+                                                                   ignore_index=True),
+        files=tuple(f for s in samples for f in s.files), dataset=first.dataset)
