@@ -113,6 +113,8 @@ def test_papers_list_every_item_of_the_papers():
     ("Figure 5 (right)", ["Fig. 5"]),
     ("Tables 3–5", ["Table 3", "Table 4", "Table 5"]),
     ("-", []),
+    ("GA toy", ["GA toy"]),                                      # papers whose items are named, not numbered
+    ("Features; Multiplicity", ["Features", "Multiplicity"]),
 ])
 def test_parse_items(text, items):
     assert book.parse_items(text) == items

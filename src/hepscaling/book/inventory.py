@@ -61,15 +61,18 @@ class Notebook:
 
     @property
     def reproduces(self) -> str:
-        return str(self.meta.get("reproduces", "-"))
+        r = self.meta.get("reproduces", "-")
+        return "; ".join(map(str, r)) if isinstance(r, list) else str(r)
 
     @property
     def data(self) -> str:
         return str(self.meta.get("data", ""))
 
     def items(self) -> list[str]:
-        """The papers' figures/tables this notebook reproduces, normalised (``["Fig. 2", "Table 1"]``)."""
-        return parse_items(self.reproduces)
+        """The papers' figures/tables this notebook reproduces, normalised (``["Fig. 2", "Table 1"]``), or its named
+        items (``reproduces: "GA toy"`` or a list of names, for papers whose items are not numbered)."""
+        r = self.meta.get("reproduces", "-")
+        return [str(x) for x in r] if isinstance(r, list) else parse_items(self.reproduces)
 
     def output_dir(self, root: Path) -> Path:
         return root / Path(self.id).parent
@@ -93,7 +96,11 @@ _ITEM_RE = re.compile(r"(fig(?:ure)?s?\.?|tab(?:le)?s?\.?)|(\d+)\s*(?:[-–]\s*(
 
 
 def parse_items(text: str) -> list[str]:
-    """``"Fig. 2, Table 1"`` -> ``["Fig. 2", "Table 1"]``; ``"Figs. 1-3"`` -> three figures; ``"-"`` -> []."""
+    """``"Fig. 2, Table 1"`` -> ``["Fig. 2", "Table 1"]``; ``"Figs. 1-3"`` -> three figures; ``"-"`` -> [];
+    text without "Fig."/"Table" names items verbatim, separated by ";" (``"Features; Multiplicity"``)."""
+    text = (text or "").strip()
+    if text and text != "-" and not re.search(r"\b(fig|tab)", text, re.IGNORECASE):
+        return list(dict.fromkeys(t.strip() for t in text.split(";") if t.strip()))
     out, kind = [], None
     for m in _ITEM_RE.finditer(text or ""):
         if m.group(1):
