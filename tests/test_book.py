@@ -113,11 +113,19 @@ def test_papers_list_every_item_of_the_papers():
     ("Figure 5 (right)", ["Fig. 5"]),
     ("Tables 3–5", ["Table 3", "Table 4", "Table 5"]),
     ("-", []),
-    ("GA toy", ["GA toy"]),                                      # papers whose items are named, not numbered
-    ("Features; Multiplicity", ["Features", "Multiplicity"]),
 ])
 def test_parse_items(text, items):
     assert book.parse_items(text) == items
+
+
+def test_named_items_of_papers_without_numbered_figures(tmp_path):
+    """Paper E's items are named ("GA toy"): a page reproduces them by name, ";"-separated or as a YAML list; free
+    text that names no item of the paper (a section, "§2") gives none."""
+    for text, items in (('"GA toy; GA MI"', ["GA toy", "GA MI"]), ('["GA prior"]', ["GA prior"]),
+                        ('"§2 of the talk"', [])):
+        nb = make_nb(tmp_path, "ch/x", PARAMS, paper="E")
+        nb.path.write_text(nb.path.read_text().replace('#   reproduces: "-"', f"#   reproduces: {text}"))
+        assert book.load_notebook(nb.path, tmp_path).items() == items, text
 
 
 def test_find_by_id_name_and_suggestion():

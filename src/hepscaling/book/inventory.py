@@ -72,7 +72,15 @@ class Notebook:
         """The papers' figures/tables this notebook reproduces, normalised (``["Fig. 2", "Table 1"]``), or its named
         items (``reproduces: "GA toy"`` or a list of names, for papers whose items are not numbered)."""
         r = self.meta.get("reproduces", "-")
-        return [str(x) for x in r] if isinstance(r, list) else parse_items(self.reproduces)
+        if isinstance(r, list):
+            return [str(x) for x in r]
+        found = parse_items(self.reproduces)
+        if found or self.paper == "-":
+            return found
+        from ..papers import registry       # named items ("GA toy; GA MI"): those of the page's paper
+        paper = registry().get(self.paper)
+        known = set(paper.item_ids) if paper else set()
+        return [t.strip() for t in self.reproduces.split(";") if t.strip() in known]
 
     def output_dir(self, root: Path) -> Path:
         return root / Path(self.id).parent
@@ -96,11 +104,7 @@ _ITEM_RE = re.compile(r"(fig(?:ure)?s?\.?|tab(?:le)?s?\.?)|(\d+)\s*(?:[-–]\s*(
 
 
 def parse_items(text: str) -> list[str]:
-    """``"Fig. 2, Table 1"`` -> ``["Fig. 2", "Table 1"]``; ``"Figs. 1-3"`` -> three figures; ``"-"`` -> [];
-    text without "Fig."/"Table" names items verbatim, separated by ";" (``"Features; Multiplicity"``)."""
-    text = (text or "").strip()
-    if text and text != "-" and not re.search(r"\b(fig|tab)", text, re.IGNORECASE):
-        return list(dict.fromkeys(t.strip() for t in text.split(";") if t.strip()))
+    """``"Fig. 2, Table 1"`` -> ``["Fig. 2", "Table 1"]``; ``"Figs. 1-3"`` -> three figures; ``"-"`` -> []."""
     out, kind = [], None
     for m in _ITEM_RE.finditer(text or ""):
         if m.group(1):
