@@ -68,7 +68,8 @@ ax.plot(curves["x"], curves["z_hat"], color="tab:orange", lw=2, label="ẑ(x) = 
 ax.plot([], [], "k-", lw=0.8, label="learned T(x, z)")
 ax.plot([], [], "--", color="tab:blue", lw=0.8, label="exact log p(x|z)/p(x)")
 fig.colorbar(cf, ax=ax, label="T(x, z)")
-ax.set(xlabel="measured x", ylabel="true z", ylim=(zs[0], zs[-1]), title=f"uniform prior U(−{cfg['half_width']:g}, {cfg['half_width']:g})")
+a = cfg["half_width"]
+ax.set(xlabel="measured x", ylabel="true z", ylim=(zs[0], zs[-1]), title=f"uniform prior U(−{a:g}, {a:g})")
 ax.legend(fontsize=9, loc="lower right", framealpha=0.9)
 
 ax = axes[1]
@@ -99,8 +100,8 @@ plotting.savefig(fig, "ga_toy",
                           "the learned T(x, z) (filled; black contours at T = −6, −4, −2, −1, 0, 1; shifted by a "
                           "constant, which the DV loss does not fix) against the exact log p(x|z)/p(x) (blue dashed, "
                           "same levels), and ẑ(x) = B(x). Middle: ẑ ± σ̂ at integer x against the exact z = x ± σ; "
-                          f"grey: outside the bulk |x| ≤ {cfg['bulk']:g} where the claims are tested. Right: ẑ − x and σ̂/σ − 1 "
-                          "on the bulk, and the closure b(z) in bins of the true z on the test sample."))
+                          f"grey: outside the bulk |x| ≤ {cfg['bulk']:g} where the claims are tested. Right: ẑ − x "
+                          "and σ̂/σ − 1 on the bulk, and the closure b(z) in bins of the true z on the test sample."))
 
 # %%
 dev = toy.bulk_deviation("uniform")
@@ -119,8 +120,9 @@ record("ga_uniform_max_abs_D", d_max, lo=0, hi=10, note="max |D(x)| over the bul
 # %%
 toy.claims.check("ga.toy.zhat_is_mle", dev["z_hat"], detail=f"|D| ≤ {d_max:.2g} (standardised units)")
 toy.claims.check("ga.toy.sigma_is_resolution", dev["sigma"])
-toy.claims.check("ga.toy.closure", b_max, detail=f"{len(closure['ga']['z'])} bins, ±{np.nanmax(closure['ga']['err']):.3f} "
-                                                 "statistical error per bin")
+toy.claims.check("ga.toy.closure", b_max,
+                 detail=f"{len(closure['ga']['z'])} bins, ±{np.nanmax(closure['ga']['err']):.3f} statistical error "
+                        "per bin")
 toy.claims
 
 # %% [markdown]

@@ -54,7 +54,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from ..models.networks import MLP
-from ..models.train import TrainResult, pick_device, train
+from ..models.train import TrainResult, train
 
 __all__ = ["GaussianAnsatz", "DVObjective", "dv_loss", "dv_bound", "train_gaussian_ansatz", "calibrate",
            "covariance", "mutual_information", "MIEstimate", "Regressor", "train_mse_regressor", "predict"]
@@ -267,12 +267,12 @@ def train_gaussian_ansatz(x, z, *, x_val=None, z_val=None, hidden: int = 32, dep
 
     The weights are drawn with ``seed`` and the batch order from a generator seeded with ``seed`` too.  Give
     ``steps`` or ``epochs`` (default: 2000 steps); ``n_marginal`` marginal pairs per joint pair in each batch
-    (:class:`DVObjective`), ``d_penalty`` the weight of E|D(x)|.  With ``x_val, z_val`` the DV loss on them is evaluated every
-    ``eval_every`` steps (the history); the final weights are kept unless ``restore_best`` (the DV loss of a
-    validation set is noisy — one marginal pair per joint pair — so its best step is mostly chance, while the
-    cosine schedule's last steps average the gradient noise away).  Adam with ``lr`` and a cosine decay (``schedule``); CUDA
-    when present unless ``device`` says otherwise.  Returns the model (in eval mode, on the CPU) and the
-    :class:`~hepscaling.models.train.TrainResult`."""
+    (:class:`DVObjective`), ``d_penalty`` the weight of E|D(x)|.  With ``x_val, z_val`` the DV loss on them is
+    evaluated every ``eval_every`` steps (the history); the final weights are kept unless ``restore_best`` (the DV
+    loss of a validation set is noisy — one marginal pair per joint pair — so its best step is mostly chance, while
+    the cosine schedule's last steps average the gradient noise away).  Adam with ``lr`` and a cosine decay
+    (``schedule``); CUDA when present unless ``device`` says otherwise.  Returns the model (in eval mode, on the
+    CPU) and the :class:`~hepscaling.models.train.TrainResult`."""
     who = "train_gaussian_ansatz"
     x, z = _as_2d(x, "x", who), _as_2d(z, "z", who)
     if len(x) != len(z):
