@@ -1,0 +1,257 @@
+"""Paper E, vignette I — Gaussian Ansatz calibration on the Gaussian toy: what the pages ``ga_*`` plot and test.
+
+Configuration: ``papers: moments_of_clarity: gaussian_ansatz:`` in ``profiles/<name>.yaml``, every key required
+(:data:`KEYS`; :func:`load_config`):
+
+================  ==================================================================================================
+``n_train``       training pairs per prior (the public example: 10⁶)
+``n_test``        held-out pairs per prior: calibration closure and the mutual information
+``noise``         σ of x | z ~ N(z, σ²) (the talk: 1)
+``half_width``    a of the uniform prior U(−a, a) (the talk: 5)
+``prior_sigma``   s of the normal prior N(0, s²) (ours: the talk names no second prior's width)
+``hidden``        units per hidden layer of every network (GA's two MLPs and the MSE regression)
+``depth``         hidden layers per network
+``c_uses_z``      true: C(x, z) as in the talk; false: C(x) (T exactly quadratic in z)
+``steps``         Adam steps of every training (cosine decay to 0; the final weights are kept)
+``batch_size``    pairs per step (one marginal pair per joint pair: z rolled by one within the batch)
+``lr``            initial Adam learning rate
+``d_penalty``     weight of E|D(x)| in the GA loss (drives D → 0, so that ẑ = B(x))
+``n_shifts``      marginal samples per held-out pair in the DV estimate of the mutual information
+``bulk``          |x| ≤ bulk: the range where the calibration is judged (inside the uniform prior's support)
+================  ==================================================================================================
+
+Every training goes through the cache (:func:`fit`, keyed on the sizes, the prior and the seed), so the three
+pages train each model once.  Seeds: the training and test samples of prior p draw from
+``SeedSequence([seed, role, p])``; the networks' weights and batch order from ``seed``.
+"""
+from __future__ import annotations
+
+import math
+import time
+from functools import cached_property
+
+import numpy as np
+import torch
+
+from ...cache import cached
+from ...calibration import gaussian_ansatz as ga
+from ...calibration import toy
+from ...claims import ClaimSheet, DataUsed
+from .config import vignette_config
+
+KEYS = {"n_train": int, "n_test": int, "noise": float, "half_width": float, "prior_sigma": float, "hidden": int,
+        "depth": int, "c_uses_z": bool, "steps": int, "batch_size": int, "lr": float, "d_penalty": float,
+        "n_shifts": int, "bulk": float}
+PRIORS = toy.PRIORS
+KINDS = ("ga", "mse")
+_TRAIN, _TEST = 1, 2            # sample roles in the seed sequence
+
+
+def load_config(profile) -> dict:
+    """The checked ``gaussian_ansatz`` section of ``profile``."""
+    cfg = vignette_config(profile, "gaussian_ansatz", KEYS, __name__)
+    if not cfg["bulk"] < cfg["half_width"]:
+        raise ValueError(f"profile {cfg['profile']!r}: papers.moments_of_clarity.gaussian_ansatz.bulk "
+                         f"({cfg['bulk']}) must lie inside the uniform prior's support (half_width "
+                         f"{cfg['half_width']}); see {__name__}")
+    return cfg
+
+
+def at_paper_sizes(cfg: dict) -> bool:
+    """The public example's sizes: 10⁶ training pairs, 50 epochs (≥ 2.4·10⁴ steps of 2048)."""
+    return cfg["n_train"] >= 1_000_000 and cfg["steps"] * cfg["batch_size"] >= 50 * 1_000_000
+
+
+def data_used(cfg: dict) -> DataUsed:
+    return DataUsed(f"synthetic Gaussian toy: z ~ U(−{cfg['half_width']:g}, {cfg['half_width']:g}) or "
+                    f"N(0, {cfg['prior_sigma']:g}²), x = z + N(0, {cfg['noise']:g}²) "
+                    "(hepscaling.calibration.toy)",
+                    dataset="synthetic", sizes="paper" if at_paper_sizes(cfg) else "reduced")
+
+
+def _toy_args(cfg: dict) -> dict:
+    return {k: cfg[k] for k in ("noise", "half_width", "prior_sigma")}
+
+
+def sample_seed(seed: int, role: int, prior: str) -> int:
+    return int(np.random.SeedSequence([int(seed), role, PRIORS.index(prior)]).generate_state(1)[0])
+
+
+def sample(cfg: dict, prior: str, role: str, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The training (``role="train"``) or test sample of ``prior``: ``(x, z)``, each (n, 1)."""
+    n, r = (cfg["n_train"], _TRAIN) if role == "train" else (cfg["n_test"], _TEST)
+    return toy.gaussian_toy(n, prior, seed=sample_seed(seed, r, prior), **_toy_args(cfg))
+
+
+_FIT_KEYS = ("n_train", "noise", "half_width", "prior_sigma", "hidden", "depth", "c_uses_z", "steps", "batch_size",
+             "lr", "d_penalty")
+
+
+@cached
+def fit(kind: str, prior: str, sizes: dict, seed: int) -> dict:
+    """Train the Gaussian Ansatz (``kind="ga"``) or the MSE regression (``"mse"``) on the training sample of
+    ``prior``; ``sizes``: the :data:`_FIT_KEYS` of the configuration.  Returns the weights (``state``), the
+    constructor's arguments (``hyper``), the training history and the wall time."""
+    if kind not in KINDS:
+        raise ValueError(f"fit: kind must be one of {KINDS}, got {kind!r}")
+    cfg = dict(sizes)
+    x, z = sample(cfg, prior, "train", seed)
+    common = {"hidden": cfg["hidden"], "depth": cfg["depth"], "seed": int(seed), "steps": cfg["steps"],
+              "batch_size": cfg["batch_size"], "lr": cfg["lr"]}
+    t0 = time.perf_counter()
+    if kind == "ga":
+        model, res = ga.train_gaussian_ansatz(x, z, d_penalty=cfg["d_penalty"], c_uses_z=cfg["c_uses_z"], **common)
+    else:
+        model, res = ga.train_mse_regressor(x, z, **common)
+    return {"state": {k: v.cpu() for k, v in model.state_dict().items()},
+            "hyper": {"hidden": cfg["hidden"], "depth": cfg["depth"], "seed": int(seed),
+                      **({"c_uses_z": cfg["c_uses_z"]} if kind == "ga" else {})},
+            "history": res.history, "wall_s": time.perf_counter() - t0, "device": res.device,
+            "flops_train": res.flops_train}
+
+
+def _model(kind: str, out: dict):
+    cls = ga.GaussianAnsatz if kind == "ga" else ga.Regressor
+    m = cls(1, 1, **out["hyper"])
+    m.load_state_dict(out["state"])
+    return m.eval()
+
+
+def binned_bias(z_true: np.ndarray, z_est: np.ndarray, edges: np.ndarray) -> dict:
+    """Closure b(z) = mean(ẑ − z) in bins of the true z: centres, bias, its standard error, counts."""
+    idx = np.digitize(z_true, edges) - 1
+    ok = (idx >= 0) & (idx < len(edges) - 1)
+    d = (z_est - z_true)[ok]
+    k = idx[ok]
+    n = np.bincount(k, minlength=len(edges) - 1)
+    s1 = np.bincount(k, weights=d, minlength=len(edges) - 1)
+    s2 = np.bincount(k, weights=d * d, minlength=len(edges) - 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = s1 / n
+        err = np.sqrt(np.maximum(s2 / n - mean ** 2, 0) / np.maximum(n - 1, 1))
+    return {"z": 0.5 * (edges[1:] + edges[:-1]), "bias": mean, "err": err, "n": n}
+
+
+def fit_slope(x: np.ndarray, y: np.ndarray, err: np.ndarray) -> tuple[float, float]:
+    """Weighted least-squares slope of y = k x through the origin, with its standard error."""
+    ok = np.isfinite(y) & np.isfinite(err) & (err > 0)
+    w = 1.0 / err[ok] ** 2
+    sxx = float((w * x[ok] ** 2).sum())
+    return float((w * x[ok] * y[ok]).sum() / sxx), 1.0 / math.sqrt(sxx)
+
+
+class Toy:
+    """What the Gaussian Ansatz pages start with: ``Toy(profile, seed, items=[...])`` has ``.cfg``, ``.claims``
+    (paper E's sheet for ``items``) and, per prior, the trained models (``.model(kind, prior)``), their read-outs on
+    a grid of x (:meth:`curves`), the closure on the test sample (:meth:`closure`) and the DV estimate of the mutual
+    information (:meth:`mutual_information`)."""
+
+    def __init__(self, profile, seed: int = 0, items=()):
+        self.cfg = load_config(profile)
+        self.seed = int(seed)
+        self.claims = ClaimSheet("E", data_used(self.cfg), items=items)
+        self._fits: dict = {}
+        torch.set_num_threads(1)            # the book runs one page per core
+
+    # ---------------------------------------------------------------- models
+    def fitted(self, kind: str, prior: str) -> dict:
+        if (kind, prior) not in self._fits:
+            self._fits[kind, prior] = fit(kind, prior, {k: self.cfg[k] for k in _FIT_KEYS}, self.seed)
+        return self._fits[kind, prior]
+
+    def model(self, kind: str, prior: str):
+        return _model(kind, self.fitted(kind, prior))
+
+    def test_sample(self, prior: str):
+        return sample(self.cfg, prior, "test", self.seed)
+
+    @cached_property
+    def x_grid(self) -> np.ndarray:
+        return np.linspace(-self.cfg["bulk"], self.cfg["bulk"], 141)
+
+    # ---------------------------------------------------------------- read-outs
+    def curves(self, prior: str, x: np.ndarray | None = None) -> dict:
+        """On a grid of x: the GA's ẑ and σ̂, the MSE regression, and the closed forms (the likelihood's maximum x
+        and width σ; the posterior mean E[z|x] the MSE regression converges to)."""
+        x = self.x_grid if x is None else np.asarray(x, dtype=float)
+        z_hat, sigma = ga.calibrate(self.model("ga", prior), x)
+        return {"x": x, "z_hat": z_hat[:, 0], "sigma": sigma[:, 0],
+                "mse": ga.predict(self.model("mse", prior), x)[:, 0],
+                "posterior_mean": toy.posterior_mean(x, prior, **_toy_args(self.cfg))}
+
+    def bulk_deviation(self, prior: str) -> dict:
+        """max over |x| ≤ bulk of |ẑ − x| and |σ̂/σ − 1| (the GA) and of |f_MSE − E[z|x]|."""
+        c = self.curves(prior)
+        return {"z_hat": float(np.abs(c["z_hat"] - c["x"]).max()),
+                "sigma": float(np.abs(c["sigma"] / self.cfg["noise"] - 1).max()),
+                "mse_vs_posterior_mean": float(np.abs(c["mse"] - c["posterior_mean"]).max())}
+
+    def closure(self, prior: str, n_bins: int = 14) -> dict:
+        """b(z) = E[ẑ − z | z] of the GA and of the MSE regression on the test sample, in ``n_bins`` bins of
+        |z| ≤ bulk, with the fitted slopes of b against z (and their errors) and the closed-form slope of the MSE
+        regression's bias (exact for the normal prior)."""
+        x, z = self.test_sample(prior)
+        edges = np.linspace(-self.cfg["bulk"], self.cfg["bulk"], n_bins + 1)
+        out = {}
+        for kind in KINDS:
+            m = self.model(kind, prior)
+            est = ga.calibrate(m, x)[0] if kind == "ga" else ga.predict(m, x)
+            b = binned_bias(z[:, 0].astype(float), est[:, 0], edges)
+            b["slope"], b["slope_err"] = fit_slope(b["z"], b["bias"], b["err"])
+            out[kind] = b
+        zc = out["ga"]["z"]
+        out["analytic_mse"] = toy.mse_bias(zc, prior, **_toy_args(self.cfg))
+        out["analytic_mse_slope"] = (-self.cfg["noise"] ** 2 / (self.cfg["prior_sigma"] ** 2 + self.cfg["noise"] ** 2)
+                                     if prior == "normal" else None)
+        return out
+
+    def mutual_information(self, prior: str) -> dict:
+        """The DV bound of the trained GA on the test sample (value, error) and the exact I(X; Z), in nats."""
+        x, z = self.test_sample(prior)
+        est = ga.mutual_information(self.model("ga", prior), x, z, n_shifts=self.cfg["n_shifts"], seed=self.seed)
+        return {"dv": est.value, "dv_err": est.error,
+                "exact": toy.exact_mutual_information(prior, **_toy_args(self.cfg)), "estimate": est}
+
+    def max_abs_d(self, prior: str) -> float:
+        """max |D(x)| of the GA over the bulk, in standardised units (the penalty drives it to 0)."""
+        m = self.model("ga", prior)
+        with torch.no_grad():
+            d = m.abd(m._xt(torch.tensor(self.x_grid[:, None], dtype=torch.float32)))[2]
+        return float(d.abs().max())
+
+    def t_mesh(self, prior: str, xs: np.ndarray, zs: np.ndarray) -> np.ndarray:
+        """T(x, z) of the trained GA on the mesh ``zs × xs`` (rows: z)."""
+        X, Z = np.meshgrid(xs, zs)
+        m = self.model("ga", prior)
+        with torch.no_grad():
+            t = m(torch.tensor(X.reshape(-1, 1), dtype=torch.float32), torch.tensor(Z.reshape(-1, 1),
+                                                                                    dtype=torch.float32))
+        return t.numpy().reshape(X.shape)
+
+    def log_likelihood_ratio(self, prior: str, xs: np.ndarray, zs: np.ndarray) -> np.ndarray:
+        """The optimum log p(x|z)/p(x) on the mesh (rows: z), NaN where z is outside the prior's support."""
+        c = self.cfg
+        X, Z = np.meshgrid(xs, zs)
+        ll = -0.5 * ((X - Z) / c["noise"]) ** 2 - math.log(c["noise"] * math.sqrt(2 * math.pi))
+        out = ll - np.log(toy.marginal_pdf(X, prior, **_toy_args(c)))
+        if prior == "uniform":
+            out[np.abs(Z) > c["half_width"]] = np.nan
+        return out
+
+    # ---------------------------------------------------------------- text
+    def statement(self) -> str:
+        c = self.cfg
+        walls = {f"{k} {p}": self.fitted(k, p)["wall_s"] for (k, p) in self._fits}
+        timing = ", ".join(f"{k}: {v:.0f} s" for k, v in walls.items())
+        return (f"**Data** (profile `{c['profile']}`, seed {self.seed}): {data_used(c).text}; "
+                f"{c['n_train']:,} training and {c['n_test']:,} test pairs per prior. **Networks:** the Gaussian "
+                f"Ansatz as two MLPs of {c['depth']} × {c['hidden']} GELU units (A, B, D from x; C from "
+                f"{'(x, z)' if c['c_uses_z'] else 'x'}, C = −L Lᵀ), DV loss + {c['d_penalty']:g}·E|D|; the MSE "
+                f"regression one MLP of the same shape. **Training:** Adam, η₀ = {c['lr']:g} with cosine decay, "
+                f"{c['steps']:,} steps of {c['batch_size']:,} pairs, final weights"
+                + (f" (training times: {timing})." if timing else "."))
+
+    @property
+    def data(self):
+        from IPython.display import Markdown
+        return Markdown(self.statement())
