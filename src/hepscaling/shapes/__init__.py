@@ -12,6 +12,7 @@ fraction) come with it.
                 optimal transport (POT) inside a monotone majorise–minimise iteration on the transport plan, with
                 exponentiated-gradient steps on the weights from the dual potentials; exact Lloyd/Weiszfeld for
                 N-subjettiness; ``emd`` (one exact EMD), ``shape_points`` (a fitted shape as points)
+``draw``        ``draw_jet`` and ``draw_fit``: a jet and its fitted shapes in the (y, φ) plane (matplotlib)
 """
 from .manifolds import OBSERVABLES, SHAPES, ObservableError, ShapeSpec, build_model, disk_template, parse, ring_template
 from .shaper import CONVENTIONS, emd, nsubjettiness, prepare, shape_points, shaper
