@@ -192,5 +192,6 @@ claims
 # - SHAPER samples its shapes afresh at every step and minimises a Sinkhorn divergence; we keep a fixed
 #   quasi-uniform point set per shape and solve each transport problem exactly, so our observable is a deterministic
 #   function of the jet, accurate to the discretisation (the ring bound above; the disk panel shows the size of it).
-# - Like any local minimiser the fit can stop in a local minimum; `n_init` starts, including the radius-0 start that
-#   guarantees 1-ringiness ≤ 1-subjettiness, lower that risk.
+# - Like any local minimiser the fit can stop in a local minimum; `n_init` starts lower that risk, and the
+#   N-subjettiness solution (shapes of radius 0) is always among the candidates, which guarantees
+#   1-ringiness ≤ 1-subjettiness jet by jet.

@@ -61,6 +61,9 @@ for f in fractions:
                      "emd_pu": pu["emd"][i], "radius": plain["params"]["radii"][i, 0],
                      "radius_pu": pu["params"]["radii"][i, 0], "f_fit": pu["params"]["pileup_weight"][i]})
 df = pd.DataFrame(rows)
+cpu = sum(f.get("cpu_seconds", np.nan) for _, a, b in fits.values() for f in (a, b))
+display(Markdown(f"The {2 * len(fractions)} fits of {len(jets)} jets took {cpu:.1f} s of CPU when computed "
+                 f"({1e3 * cpu / (2 * len(fractions) * len(jets)):.0f} ms per jet and fit; cached since)."))
 med = df.groupby("f").median(numeric_only=True)
 q25 = df.groupby("f").quantile(0.25, numeric_only=True)
 q75 = df.groupby("f").quantile(0.75, numeric_only=True)

@@ -113,8 +113,9 @@ display(Table(["quantity", "median, top", "median, QCD", "AUC top vs QCD"], rows
               caption="Medians per class and the area under the ROC curve of each quantity alone (max(AUC, 1 − AUC))."))
 timing = sv.timing_table(fits, len(jets))
 display(Table(list(timing.columns), timing.values.tolist(),
-              caption=("Cost of the fits when they were computed (one core; cached afterwards): wall time per jet, "
-                       "transport problems solved per jet, fraction of fits that met the convergence criterion.")))
+              caption=("Cost of the fits when they were computed (one process; cached afterwards): CPU and wall time "
+                       "per jet (they differ when other jobs share the core), transport problems solved per jet, "
+                       "fraction of fits that met the convergence criterion.")))
 
 # %% [markdown]
 # ## IRC safety, measured
