@@ -338,22 +338,23 @@ def _read(path: Path, tree, names: list[str], a: int, b: int) -> dict:
 def _assemble(parts, jets, labels, names, max_constituents, read) -> JetSample:
     import awkward as ak
 
-    if parts:
-        cat = {b: ak.concatenate([p[b] for p in parts]) for b in PARTICLE_BRANCHES}
-        counts = ak.to_numpy(ak.num(cat[PARTICLE_BRANCHES[0]], axis=1))
-    else:
-        cat, counts = {}, np.zeros(0, np.int64)
+    counts = np.concatenate([ak.to_numpy(ak.num(p[PARTICLE_BRANCHES[0]], axis=1)) for p in parts]).astype(np.int64) \
+        if parts else np.zeros(0, np.int64)
     m = int(max_constituents) if max_constituents is not None else max(int(counts.max(initial=0)), 1)
     n = len(counts)
+    # the stored values fill each row of the (n, m) arrays from the left, in file order; values past m are dropped
+    slot = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    keep = slot < m
+    mask = np.arange(m)[None, :] < np.minimum(counts, m)[:, None]
 
     def padded(b):  # (n, m) zero-padded, in the dtype the file stores
-        if not n:
-            return np.zeros((0, m), PARTICLE_DTYPES[b])
-        dtype = ak.to_numpy(ak.flatten(cat[b], axis=1)).dtype
-        return ak.to_numpy(ak.fill_none(ak.pad_none(cat[b], m, axis=1, clip=True), 0)).astype(dtype)
+        flat = np.concatenate([ak.to_numpy(ak.flatten(p[b], axis=1)) for p in parts]) if parts else \
+            np.zeros(0, PARTICLE_DTYPES[b])
+        out = np.zeros((n, m), flat.dtype)
+        out[mask] = flat[keep]  # row-major order of mask == jet-major, constituent order of the flat values
+        return out
 
-    mask = np.arange(m)[None, :] < np.minimum(counts, m)[:, None]
-    const = np.stack([padded(b).astype(np.float64) for b in P4_BRANCHES], axis=-1) if n else np.zeros((0, m, 4))
+    const = np.stack([padded(b).astype(np.float64) for b in P4_BRANCHES], axis=-1)
     fields = {b: padded(b) for b in PARTICLE_BRANCHES if b not in P4_BRANCHES}
     jet_df = pd.concat(jets, ignore_index=True) if jets else pd.DataFrame({b: np.zeros(0, np.float32)
                                                                            for b in JET_BRANCHES})
@@ -411,8 +412,14 @@ def write(path, particles: Mapping, jets: Mapping, labels: Mapping, sidecar: dic
     for b in PARTICLE_BRANCHES:
         v = parts[b]
         try:
-            arr = v if isinstance(v, ak.Array) else ak.Array([np.asarray(x) for x in v])
-            arr = ak.values_astype(arr, PARTICLE_DTYPES[b])
+            if isinstance(v, ak.Array):
+                arr = ak.values_astype(v, PARTICLE_DTYPES[b])
+            else:  # a list of 1-d arrays, one per jet
+                rows = [np.asarray(x) for x in v]
+                if any(r.ndim != 1 for r in rows):
+                    raise ValueError("every jet's values must be a 1-d array")
+                flat = np.concatenate(rows) if rows else np.zeros(0)
+                arr = ak.unflatten(flat.astype(PARTICLE_DTYPES[b]), np.array([len(r) for r in rows], np.int64))
             n = ak.to_numpy(ak.num(arr, axis=1))
         except Exception as e:
             raise ValueError(f"write {path}: particle branch {b} must be a jagged array (one list per jet): "
@@ -437,7 +444,7 @@ def write(path, particles: Mapping, jets: Mapping, labels: Mapping, sidecar: dic
     for b in JET_BRANCHES:
         if not np.isfinite(scalars[b]).all():
             raise ValueError(f"write {path}: jet branch {b} holds non-finite values")
-    onehot = np.stack([np.asarray(lab[b], dtype=np.float64) for b in LABEL_BRANCHES], axis=1).reshape(n_jets, -1)
+    onehot = np.stack([np.asarray(lab[b], dtype=np.float64) for b in LABEL_BRANCHES], axis=1)
     bad = (onehot.sum(axis=1) != 1) | ~np.isin(onehot, (0.0, 1.0)).all(axis=1)
     if bad.any():
         r = int(np.flatnonzero(bad)[0])
