@@ -50,8 +50,8 @@ and longitudinal impact parameters and their errors in **mm** (JetClass/Delphes 
 ``part_charge``; ``part_isChargedHadron`` (|pdgId| 211), ``isNeutralHadron`` (130), ``isPhoton`` (22),
 ``isElectron`` (11), ``isMuon`` (13) from the candidate's PF id.  ``jet_pt, jet_eta, jet_phi, jet_energy`` of the
 FastJet jet (E-scheme sum of its candidates), ``jet_nparticles``, ``jet_sdmass`` (soft drop beta = 0,
-z_cut = 0.1, R0 = 0.8), ``jet_tau1..4`` (:func:`hepscaling.jets.observables.nsubjettiness`, beta = 1, R0 = 0.8,
-exclusive-kT axes — Delphes uses FastJet contrib's axes, so our tau's differ slightly in definition), and the one-hot
+z_cut = 0.1, R0 = 0.8, :mod:`hepscaling.jets.softdrop`), ``jet_tau1..4`` (FastJet contrib Nsubjettiness, beta = 1,
+R0 = 0.8, one-pass kT axes as CMS; :func:`hepscaling.data.jetgen.nsubjettiness_taus`), and the one-hot
 ``label_*``.  No ``aux_*`` truth branches (the writer has none); :func:`generate_class` returns the truth in memory.
 
 Efficiency and cost (quick profile defaults: 13 TeV, MPI off, 450 < pTHat < 1100 GeV, measured by
