@@ -194,3 +194,20 @@ def test_bad_arguments_are_named():
     with pytest.raises(ValueError, match="split"):
         JL.ensure(1, split="training")
     assert JL._check_classes(["TTBar", "label_QCD"]) == ("Tbqq", "QCD")
+
+
+def test_a_batch_without_selected_jets_or_kept_events_gives_an_empty_block():
+    """Regression: a batch in which no jet passed used to fail while gathering constituents (quick-profile run)."""
+    from hepscaling.data.jetgen import JetBlock, Process, make_pythia, process_batch
+    from hepscaling.jets._quiet import quiet_stdout
+
+    sel = dataclasses.replace(TINY.selection, jet_pt_min=4000.0, jet_pt_max=5000.0)
+    no_z = Process("QCD without Z", ("HardQCD:all = on",), require_z_nunu=True)
+    for proc in (JL.CLASSES["Wqq"][0], no_z):
+        py = make_pythia(proc, 3, sel)
+        with quiet_stdout():
+            batch = py.nextBatch(4)
+        block, counts = process_batch(batch, proc, sel, detector_seed=1)
+        assert len(block) == 0 and counts["n_events"] == 4 and len(block.jets["sdmass"]) == 0
+        assert counts["n_events_detector"] == (0 if proc is no_z else 4)
+        assert len(JetBlock.concatenate([block, block])) == 0 and len(block.take([])) == 0

@@ -130,7 +130,7 @@ class JetClassLikeSettings:
                                      jet_pt_min=500.0, jet_pt_max=1000.0, jet_abseta_max=2.0, match_dR=0.8,
                                      require_resonance=True, require_match=True, puppi_weighted=False, card="cms",
                                      batch_events=200)
-    jets_per_shard: int = 1000
+    jets_per_shard: int = 500
     expected_yield: float = 0.4       # jets per event assumed for the first batch of a run
 
     def __post_init__(self):

@@ -139,7 +139,7 @@ class JetBlock:
         rows = np.asarray(rows, dtype=np.int64)
         sizes = np.diff(self.offsets)[rows]
         first = self.offsets[:-1][rows]
-        idx = np.repeat(first - np.r_[0, np.cumsum(sizes)[:-1]], sizes) + np.arange(sizes.sum())
+        idx = np.repeat(first - (np.cumsum(sizes) - sizes), sizes) + np.arange(sizes.sum())
         return JetBlock({k: v[rows] for k, v in self.jets.items()},
                         {k: v[idx] for k, v in self.constituents.items()},
                         np.r_[0, np.cumsum(sizes)].astype(np.int64))
@@ -467,7 +467,7 @@ def process_batch(batch, process: Process, selection: Selection, detector_seed: 
     if not np.array_equal(ev_off, jet_off):
         raise RuntimeError("FastJet returned jets and constituent indices that do not line up")
     n_sel = con_off[idx + 1] - con_off[idx]
-    firsts = np.r_[0, np.cumsum(n_sel)[:-1]].astype(np.int64)
+    firsts = (np.cumsum(n_sel) - n_sel).astype(np.int64)
     jet_of = np.repeat(np.arange(len(idx)), n_sel)
     pos = np.arange(int(n_sel.sum())) - np.repeat(firsts, n_sel)
     rows = local[np.repeat(con_off[idx], n_sel) + pos] + np.repeat(poff[evt_local[idx]], n_sel)
