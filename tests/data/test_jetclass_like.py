@@ -140,9 +140,10 @@ def test_n_subjettiness_separates_prongs(physics):
 
 def test_gluon_prongs_radiate_more_than_quark_prongs(physics):
     """H -> g g and H -> b b~ jets have the same mass and pT; gluons (colour factor C_A = 3 against C_F = 4/3) give
-    more particles.  (The paper's AOJ ~50 against JetClass QCD ~30 candidates per jet does not hold between our two
-    substitutes: with one detector model, no pile-up and no underlying event, AOJ-like jets at 300-500 GeV and
-    JetClass-like QCD jets at 500-1000 GeV both have ~40; see benchmarks/bench_jet_samples.py.)"""
+    more particles.  (The paper's AOJ ~50 against JetClass QCD ~30 candidates per jet is not a property of our two
+    substitutes: with one detector model, no pile-up and no underlying event, the quick-profile samples have 42.4
+    (AOJ-like, median pT 350 GeV) and 40.1 (JetClass-like QCD, Z + jet at 500-1000 GeV): the paper's order, by 6 %
+    instead of ~65 %, and not resolved at test sizes; see benchmarks/bench_jet_samples.py.)"""
     n_g, n_b = physics["Hgg"].jets["nparticles"], physics["Hbb"].jets["nparticles"]
     se = np.hypot(n_g.std() / np.sqrt(len(n_g)), n_b.std() / np.sqrt(len(n_b)))
     assert n_g.mean() > 1.2 * n_b.mean() and n_g.mean() - n_b.mean() > 3 * se, (n_g.mean(), n_b.mean(), se)
