@@ -9,4 +9,9 @@
 * :mod:`~hepscaling.data.pythia` — the local Pythia 8 + FastJet top/QCD generator (sharded, parallel, resumable).
 * :mod:`~hepscaling.data.download` — checksummed downloader (``python -m hepscaling.data.download toptagging|jetclass|aspen``).
 * :mod:`~hepscaling.data.smearing` — optional parametric detector smearing.
+* :mod:`~hepscaling.data.jetclass_like` — ``ensure(n_per_class, split, seed, classes)``: the ten JetClass classes
+  from Pythia 8 + :mod:`hepscaling.detector`, in the JetClass ROOT layout (paper C's local substitute).
+* :mod:`~hepscaling.data.aspen_like` — ``ensure(n_jets, seed)``, ``composition_table(paths)``: AspenOpenJets-like
+  QCD jets with the W/Z/top/H->bb admixture of Table I, in the AOJ HDF5 layout.
+* :mod:`~hepscaling.data.jetgen` — the batch pipeline both share (truth, detector, anti-kT, matching, observables).
 """
