@@ -44,8 +44,8 @@ pdgId (211, 130, 22, 11, 13 with signs), puppiWeight (1), pT-ordered, the first 
 ``jet_kinematics`` = pt, eta, phi (of the clustered jet) and msoftdrop (soft drop beta = 0, z_cut = 0.1, R0 = 0.8 on
 all the jet's weighted candidates); ``jet_tagging`` = nConstituents (all, may exceed 150), tau1..tau4
 (FastJet contrib Nsubjettiness, beta = 1, R0 = 0.8, one-pass kT axes: CMS's ``FatJet_tau*`` definition, on all the
-jet's weighted candidates), and the 7 ParticleNet scores and the ParticleNet mass set to **-1** (we have no ParticleNet; NaN, the natural
-"missing", is refused by the AOJ loader, which requires finite values); ``event_info`` = run 1, luminosityBlock =
+jet's weighted candidates), and the 7 ParticleNet scores and the ParticleNet mass set to **NaN** (not computed: we have no
+ParticleNet; the AOJ loader accepts NaN in these columns only); ``event_info`` = run 1, luminosityBlock =
 the shard number, event = the event's number in the shard (jets of one event share it).
 
 Our Table I (:data:`MEASURED`): merged W 1.5e5, Z 6.4e4, top 3.5e4, H -> b b~ 860 among 1.78e8 jets — the paper's
@@ -98,7 +98,8 @@ COMPONENTS: dict[str, Process] = {
                    25, "bb"),
 }
 N_TAGGING_PN = 8          # 7 ParticleNet scores + the ParticleNet mass
-MISSING = -1.0            # ParticleNet columns; d0, d0Err, dz, dzErr of neutral candidates
+MISSING = -1.0            # d0, d0Err, dz, dzErr of neutral candidates
+PN_MISSING = np.nan       # ParticleNet columns: not computed (the AOJ loader accepts NaN there, and only there)
 
 # Measured with the defaults (calibration of 1000 events per component, seed 0, on our shared 2-core machine):
 # Pythia's sigma (pb, pTHat > 250 GeV, forced branching fractions included), selected jets per event, and the merged
@@ -236,7 +237,7 @@ def to_tables(block: JetBlock, max_candidates: int = 150) -> tuple[np.ndarray, n
     j = block.jets
     kin = np.stack([j["pt"], j["eta"], j["phi"], j["sdmass"]], axis=1).astype(np.float32)
     tag = np.concatenate([np.stack([j["nparticles"]] + [j[f"tau{n}"] for n in range(1, 5)], axis=1),
-                          np.full((len(block), N_TAGGING_PN), MISSING)], axis=1).astype(np.float32)
+                          np.full((len(block), N_TAGGING_PN), PN_MISSING)], axis=1).astype(np.float32)
     return pf, kin, tag
 
 
