@@ -116,10 +116,12 @@ def ordered_by_loss(values: pd.Series) -> list:
 
 
 def rank_correlation(x, y) -> float:
-    """Spearman rank correlation (nan with fewer than 3 points)."""
+    """Spearman rank correlation; for two points the sign of the change (±1, 0), nan with fewer."""
     x, y = np.asarray(x, float), np.asarray(y, float)
-    if len(x) < 3:
+    if len(x) < 2:
         return float("nan")
+    if len(x) == 2:
+        return float(np.sign((x[1] - x[0]) * (y[1] - y[0])))
     return float(stats.spearmanr(x, y).statistic)
 
 
