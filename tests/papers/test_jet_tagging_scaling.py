@@ -139,3 +139,10 @@ def test_group_fits_and_orderings_recover_the_floors():
     assert pd_.ordered_by_loss(pd_.loss_at_largest_D(table, "feature_set")) == ["full", "pid", "kinematic"]
     assert pd_.rank_correlation([16, 32, 64], [1.0, 0.9, 0.8]) == pytest.approx(-1.0)
     assert pd_.rank_correlation([8, 16], [1.0, 0.9]) == -1.0
+
+
+def test_fitted_gain_is_the_relative_decrease_of_the_fitted_surface():
+    fit = pd_.surface_fit(_surface_table(noise=0.0), n_boot=4)
+    lo, hi = 0.4 + 30 / 1e3 ** 0.45 + 50 / 1e6 ** 0.3, 0.4 + 30 / 1e6 ** 0.45 + 50 / 1e6 ** 0.3
+    assert pd_.fitted_gain(fit, "N") == pytest.approx((lo - hi) / lo, rel=0.02)
+    assert pd_.fitted_gain(fit, "D") > 0.3

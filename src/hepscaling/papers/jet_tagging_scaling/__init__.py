@@ -17,7 +17,7 @@ from .config import data_config, data_used, load_config, train_sizes
 from .figures import X_LABELS, Y_LABEL, colors, plot_family
 from .grids import feature_points, grid_points, multiplicity_points, point, repetition_points, run_points
 from .page import Page
-from .summaries import (envelope_frontier, flops_per_nd, fresh_law, group_fits, log_residual_rms, log_slope,
+from .summaries import (envelope_frontier, fitted_gain, flops_per_nd, fresh_law, group_fits, log_residual_rms, log_slope,
                         loss_at_largest_D, ordered_by_loss, rank_correlation, repeated_vs_fresh, repetition_fit,
                         summarize, surface_fit)
 
@@ -25,6 +25,6 @@ PAPER = "D"
 
 __all__ = ["PAPER", "Page", "data_config", "data_used", "load_config", "train_sizes", "X_LABELS", "Y_LABEL", "colors",
            "plot_family", "feature_points", "grid_points", "multiplicity_points", "point", "repetition_points",
-           "run_points", "envelope_frontier", "flops_per_nd", "fresh_law", "group_fits", "log_residual_rms",
+           "run_points", "envelope_frontier", "fitted_gain", "flops_per_nd", "fresh_law", "group_fits", "log_residual_rms",
            "log_slope", "loss_at_largest_D", "ordered_by_loss", "rank_correlation", "repeated_vs_fresh",
            "repetition_fit", "summarize", "surface_fit"]

@@ -42,6 +42,20 @@ def log_residual_rms(fit) -> float:
     return float(np.sqrt(np.mean(r * r)))
 
 
+def fitted_gain(fit, along: str) -> float:
+    """Relative loss decrease of the fitted surface from the smallest to the largest ``along`` ("N" or "D") of the
+    runs, the other variable at its largest value: (L_fit(min) − L_fit(max)) / L_fit(min).  An exponent alone can
+    mislead: a term whose prefactor vanishes over the grid can carry any α."""
+    N, D = np.asarray(fit.N, float), np.asarray(fit.D, float)
+    if along == "N":
+        lo, hi = fit.predict(N.min(), D.max()), fit.predict(N.max(), D.max())
+    elif along == "D":
+        lo, hi = fit.predict(N.max(), D.min()), fit.predict(N.max(), D.max())
+    else:
+        raise ValueError(f"fitted_gain: along must be 'N' or 'D', got {along!r}")
+    return float((lo - hi) / lo)
+
+
 # ---------------------------------------------------------------------------------------------- compute frontier
 def envelope_frontier(grid: pd.DataFrame):
     """The lower envelope of the loss-vs-compute curves (one curve per N: its runs of different D), with power laws
