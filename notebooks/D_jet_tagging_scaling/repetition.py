@@ -85,6 +85,10 @@ record("log_ratio_repeated_fresh", ratio, note="mean log(L_repeated / L_fresh) a
 if rfit is None:
     for cid in ("repetition.gain_above_one", "repetition.gain_bounded"):
         page.claims.check(cid, None, reason="no data law could be fitted to the fresh-data runs")
+elif rfit.at_bound:
+    page.claims.check("repetition.gain_above_one", None,
+                      reason=f"R* = {rfit.R_star:.3g} ended at an end of its search range: the runs do not fix the gain")
+    page.claims.check("repetition.gain_bounded", False, detail=f"R* = {rfit.R_star:.3g}, search range 0.01 … 10⁴")
 else:
     page.claims.check("repetition.gain_above_one", float(rfit.gain(e_max)),
                       detail=f"R* = {rfit.R_star:.3g} ± {rfit.R_star_err:.2g}, after {e_max} epochs")
