@@ -1,0 +1,70 @@
+"""The jets paper D's set transformers train on: the JetClass-like substitute (ten classes, JetClass ROOT layout),
+split into train / validation / test, and the per-particle inputs of each feature set and multiplicity cap.
+
+* Jets: :func:`hepscaling.data.jetclass_like.ensure` generates (or finds) ``n_per_class[split]`` jets of each class
+  for each split (independent seeds per split, so the three sets are disjoint), read with
+  :func:`hepscaling.data.jetclass.load`; the first ``n_per_class[split]`` of each class are kept.
+* Order: the jets of a split are shuffled once with ``data_seed``; a run with training-set size D takes the first D
+  jets of the shuffled training split (random, nested subsets: a D scan is smooth), validates on the first
+  ``n_val`` of the validation split and is tested on the first ``n_test`` of the test split.
+* Inputs: :func:`hepscaling.features.jetclass.jetclass_inputs` (``kinematic`` 7, ``pid`` 13, ``full`` 17 features
+  per particle, the ``max_particles`` highest-pT constituents), computed once per split, feature set and cap and
+  stored in the cache (:func:`hepscaling.cache.cached`, keyed on the files' contents).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ...cache import cached
+from ...data import jetclass
+from ...features.jetclass import jetclass_inputs
+
+SPLITS = ("train", "val", "test")
+
+
+def files(dcfg: dict, split: str) -> list[Path]:
+    """The JetClass-like files of ``split`` (generated when missing)."""
+    from ...data import jetclass_like
+    if split not in SPLITS:
+        raise ValueError(f"paper D data: split must be one of {SPLITS}, got {split!r}")
+    settings = jetclass_like.JetClassLikeSettings(jets_per_shard=int(dcfg["jets_per_shard"]))
+    return jetclass_like.ensure(int(dcfg["n_per_class"][split]), split=split, seed=0, settings=settings)
+
+
+def sample_inputs(sample: dict, labels, feature_set: str, max_particles: int, n_per_class: int | None = None,
+                  seed: int = 0) -> dict:
+    """Inputs of a sample dict (``constituents``, ``mask`` and the ``part_*`` fields) with ``labels``: at most
+    ``n_per_class`` jets of each class (the first ones), shuffled with ``seed``.  ``{"x": (N, M, F) float32,
+    "mask": (N, M) bool, "y": (N,) int64, "names": feature names}``."""
+    y = np.asarray(labels, dtype=np.int64)
+    keep = np.arange(len(y))
+    if n_per_class is not None:
+        keep = np.concatenate([np.flatnonzero(y == c)[:n_per_class] for c in np.unique(y)])
+    keep = keep[np.random.default_rng(seed).permutation(len(keep))]
+    sub = {k: np.asarray(v)[keep] for k, v in sample.items()}
+    inp = jetclass_inputs(sub, feature_set, int(max_particles))
+    return {"x": inp.features, "mask": inp.mask, "y": y[keep], "names": inp.names}
+
+
+@cached
+def _split_inputs(paths: tuple, n_per_class: int, feature_set: str, max_particles: int, seed: int) -> dict:
+    s = jetclass.load(list(paths))
+    sample = {"constituents": s.constituents, "mask": s.mask, **s.fields}
+    out = sample_inputs(sample, s.labels, feature_set, max_particles, n_per_class, seed)
+    out["label_names"] = tuple(s.label_names)
+    return out
+
+
+def split_inputs(dcfg: dict, split: str, feature_set: str, max_particles: int) -> dict:
+    """Inputs of one split for one feature set and cap (cached): see :func:`sample_inputs`."""
+    paths = tuple(Path(p) for p in files(dcfg, split))
+    return _split_inputs(paths, int(dcfg["n_per_class"][split]), feature_set, int(max_particles),
+                         int(dcfg["data_seed"]) + SPLITS.index(split))
+
+
+def class_counts(dcfg: dict, split: str = "train") -> np.ndarray:
+    """Jets per class in ``split`` (a check that the substitute is balanced)."""
+    d = split_inputs(dcfg, split, "kinematic", 8)
+    return np.bincount(d["y"], minlength=10)

@@ -1,0 +1,145 @@
+"""The numbers paper D's pages show: means over repeats, the loss-surface fit L(N, D) = E + A/N^α + B/D^β, the
+compute-optimal frontier by both methods, the repetition fit, and the per-group data laws of the feature sets and
+multiplicity caps.  Everything a page computes from the sweep tables lives here; the pages hold narrative and plots.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ...scaling.fit import FitError, compute_frontier, fit_loss_surface, fit_power_law
+from ...scaling.repetition import fit_repetition
+
+KEYS = ("N", "D", "epochs", "feature_set", "max_particles")
+METRICS = ("test_loss", "accuracy", "n_params", "flops", "samples_seen", "wall_s", "best_step", "steps_run")
+
+
+def summarize(table: pd.DataFrame) -> pd.DataFrame:
+    """Mean of every metric over repeats per point, with the test loss's standard deviation ``test_loss_std`` and the
+    number of repeats ``n``."""
+    by = [k for k in KEYS if k in table.columns]
+    cols = [m for m in METRICS if m in table.columns]
+    g = table.groupby(by, dropna=False)
+    s = g[cols].mean()
+    s["test_loss_std"] = g["test_loss"].std().fillna(0.0)
+    s["n"] = g["test_loss"].count()
+    return s.reset_index().sort_values(by).reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------------------------- size and data
+def surface_fit(grid: pd.DataFrame, n_boot: int = 100, seed: int = 0):
+    """L(N, D) = E + A/N^α + B/D^β on the grid's mean test losses (N = non-embedding parameters, D = training jets),
+    Huber loss in log L with bootstrap errors (Hoffmann et al.'s method 3); C ≈ 6 N D · M per jet is not used here
+    (the frontier exponents a = β/(α+β), b = α/(α+β) hold for any C ∝ N D)."""
+    return fit_loss_surface(grid["n_params"], grid["D"], grid["test_loss"], method="huber", errors="bootstrap",
+                            n_boot=int(n_boot), seed=int(seed))
+
+
+def log_residual_rms(fit) -> float:
+    """Root mean square of log L − log L_fit over the fitted runs (0.05 = the fit describes them to 5 %)."""
+    r = np.log(fit.L) - np.log(fit.predict(fit.N, fit.D))
+    return float(np.sqrt(np.mean(r * r)))
+
+
+def fitted_gain(fit, along: str) -> float:
+    """Relative loss decrease of the fitted surface from the smallest to the largest ``along`` ("N" or "D") of the
+    runs, the other variable at its largest value: (L_fit(min) − L_fit(max)) / L_fit(min).  An exponent alone can
+    mislead: a term whose prefactor vanishes over the grid can carry any α."""
+    N, D = np.asarray(fit.N, float), np.asarray(fit.D, float)
+    if along == "N":
+        lo, hi = fit.predict(N.min(), D.max()), fit.predict(N.max(), D.max())
+    elif along == "D":
+        lo, hi = fit.predict(N.max(), D.min()), fit.predict(N.max(), D.max())
+    else:
+        raise ValueError(f"fitted_gain: along must be 'N' or 'D', got {along!r}")
+    return float((lo - hi) / lo)
+
+
+# ---------------------------------------------------------------------------------------------- compute frontier
+def envelope_frontier(grid: pd.DataFrame):
+    """The lower envelope of the loss-vs-compute curves (one curve per N: its runs of different D), with power laws
+    N_opt ∝ C^a, D_opt ∝ C^b through its interior optima; ``(frontier, None)`` or ``(None, reason)``."""
+    try:
+        return compute_frontier(grid["n_params"], grid["D"], grid["flops"], grid["test_loss"]), None
+    except FitError as e:
+        return None, str(e)
+
+
+def flops_per_nd(grid: pd.DataFrame) -> float:
+    """k of C = k N D fitted through the runs (median of C / (N D)); for a set transformer k ≈ 6 M (M = cap) plus
+    attention and embedding terms."""
+    return float(np.median(grid["flops"] / (grid["n_params"] * grid["D"] * grid["epochs"])))
+
+
+# ---------------------------------------------------------------------------------------------------- repetition
+def fresh_law(rep: pd.DataFrame):
+    """L(D) = A D^-β + E (form ``floor``) fitted on the one-pass (fresh-data) runs of the repetition scan, or None."""
+    fresh = rep[rep["epochs"] == 1].sort_values("D")
+    try:
+        return fit_power_law(fresh["D"], fresh["test_loss"], "floor")
+    except FitError:
+        return None
+
+
+def repetition_fit(rep: pd.DataFrame, law=None):
+    """R* of the effective data D' = U + U R* (1 − exp(−R/R*)) (Muennighoff et al.), fitted so that the fresh-data law
+    at D' predicts the repeated runs (and the fresh ones, R = 0); None when no law could be fitted."""
+    law = fresh_law(rep) if law is None else law
+    if law is None:
+        return None
+    return fit_repetition(rep["D"], rep["epochs"], rep["test_loss"], law)
+
+
+def repeated_vs_fresh(rep: pd.DataFrame) -> pd.DataFrame:
+    """One row per repeated run (U, epochs): its loss, the loss of the fresh run that saw as many jets (D = U ·
+    epochs) and ``log_ratio`` = log(L_repeated / L_fresh) (> 0: repeating is worth less than fresh data)."""
+    fresh = rep[rep["epochs"] == 1].set_index("D")["test_loss"]
+    rows = []
+    for r in rep[rep["epochs"] > 1].itertuples():
+        seen = int(r.D * r.epochs)
+        lf = float(fresh.get(seen, np.nan))
+        rows.append({"U": int(r.D), "epochs": int(r.epochs), "L_repeated": r.test_loss, "L_fresh_same_seen": lf,
+                     "L_fresh_U": float(fresh.get(int(r.D), np.nan)), "log_ratio": float(np.log(r.test_loss / lf))})
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------------------------ features and multiplicity
+def group_fits(summary: pd.DataFrame, by: str) -> dict:
+    """Per group of ``by``: L(D) = A D^-β + E (form ``floor``) over its D scan; ``{group: PowerLawFit or None}``."""
+    out = {}
+    for key, g in summary.groupby(by, sort=True):
+        g = g.sort_values("D")
+        try:
+            f = fit_power_law(g["D"], g["test_loss"], "floor")
+            out[key] = f if np.isfinite(f.params["alpha"]) and f.params["alpha"] > 0 else None
+        except FitError:
+            out[key] = None
+    return out
+
+
+def loss_at_largest_D(summary: pd.DataFrame, by: str) -> pd.Series:
+    """Mean test loss at the largest D of each group of ``by``."""
+    top = summary[summary["D"] == summary["D"].max()]
+    return top.groupby(by)["test_loss"].mean()
+
+
+def ordered_by_loss(values: pd.Series) -> list:
+    """Group names by increasing loss (the best first)."""
+    return [str(k) for k in values.sort_values().index]
+
+
+def rank_correlation(x, y) -> float:
+    """Spearman rank correlation; for two points the sign of the change (±1, 0), nan with fewer."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    if len(x) < 2:
+        return float("nan")
+    if len(x) == 2:
+        return float(np.sign((x[1] - x[0]) * (y[1] - y[0])))
+    return float(stats.spearmanr(x, y).statistic)
+
+
+def log_slope(x, y) -> float:
+    """Slope of log y against log x (least squares); for two points the secant."""
+    x, y = np.log(np.asarray(x, float)), np.log(np.asarray(y, float))
+    return float(np.polyfit(x, y, 1)[0])

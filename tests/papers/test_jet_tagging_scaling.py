@@ -1,0 +1,148 @@
+"""Paper D's package: the profile section, one training run end to end, and the page summaries on synthetic tables
+with known laws."""
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from hepscaling import profiles
+from hepscaling.papers import jet_tagging_scaling as pd_
+from hepscaling.papers.jet_tagging_scaling import config as cfg_mod
+from hepscaling.papers.jet_tagging_scaling.data import sample_inputs
+from hepscaling.papers.jet_tagging_scaling.task import run_point
+from hepscaling.scaling.repetition import effective_data
+
+
+def _section(name="tiny"):
+    return profiles.paper_config(profiles.load(name), cfg_mod.PACKAGE)
+
+
+@pytest.mark.parametrize("name", ["tiny", "quick", "paper"])
+def test_every_profile_has_a_valid_section(name):
+    cfg = pd_.load_config(name)
+    assert max(pd_.train_sizes(cfg)) <= 10 * cfg["n_per_class"]["train"]
+
+
+def test_config_refuses_unknown_and_missing_keys():
+    sec = _section()
+    with pytest.raises(cfg_mod.ConfigError, match="unknown keys.*D_valeus"):
+        cfg_mod.validate({**sec, "D_valeus": [1, 2]}, "here")
+    sec2 = dict(sec)
+    del sec2["n_boot"]
+    with pytest.raises(cfg_mod.ConfigError, match="missing keys.*n_boot"):
+        cfg_mod.validate(sec2, "here")
+    with pytest.raises(cfg_mod.ConfigError, match="repetition.*unknown keys.*epoch"):
+        cfg_mod.validate({**sec, "repetition": {**sec["repetition"], "epoch": 3}}, "here")
+
+
+def test_config_refuses_training_sets_larger_than_the_split():
+    sec = _section()
+    with pytest.raises(cfg_mod.ConfigError, match="exceeds the training split"):
+        cfg_mod.validate({**sec, "D_values": [50, 10 * sec["n_per_class"]["train"] + 1]}, "here")
+    with pytest.raises(cfg_mod.ConfigError, match="feature_set"):
+        cfg_mod.validate({**sec, "feature_set": "images"}, "here")
+
+
+def _toy_sample(n_per_class: int, seed: int, m: int = 12):
+    """Jets whose constituent pT scale encodes the class (pT ~ 10 (c + 1) GeV): learnable from the kinematic inputs."""
+    rng = np.random.default_rng(seed)
+    n = 10 * n_per_class
+    labels = np.repeat(np.arange(10), n_per_class)
+    k = rng.integers(3, m + 1, n)
+    mask = np.arange(m)[None, :] < k[:, None]
+    pt = 10.0 * (labels[:, None] + 1) * rng.uniform(0.7, 1.3, (n, m))
+    eta, phi = rng.normal(0, 0.2, (n, m)), rng.normal(0, 0.2, (n, m))
+    p4 = np.stack([pt * np.cosh(eta), pt * np.cos(phi), pt * np.sin(phi), pt * np.sinh(eta)], -1)
+    p4 = np.where(mask[..., None], p4, 0.0)
+    return {"constituents": p4, "mask": mask}, labels
+
+
+def test_one_point_trains_below_a_uniform_guess():
+    torch.set_num_threads(1)
+    data = {}
+    for split, n, s in (("train", 60, 1), ("val", 10, 2), ("test", 20, 3)):
+        sample, y = _toy_sample(n, s)
+        data[split] = sample_inputs(sample, y, "kinematic", 8, seed=s)
+    dcfg = pd_.data_config(pd_.load_config("tiny"))
+    dcfg.update(n_val=100, n_test=200, batch_size=64, lr=0.003)
+    out = run_point({"N": 1000, "D": 600, "epochs": 8, "feature_set": "kinematic", "max_particles": 8}, 0, data,
+                    dcfg, device="cpu")
+    assert out["test_loss"] < 0.8 * math.log(10)          # a uniform guess is ln 10 = 2.303
+    assert out["accuracy"] > 0.3                           # chance is 0.1
+    # the compute is the loop's analytic count: steps x (forward + backward) of full batches
+    assert out["flops"] > 0 and out["steps_run"] == math.ceil(8 * 600 / 64)
+    assert 500 <= out["n_params"] <= 2000
+
+
+def _surface_table(E=0.4, A=30.0, alpha=0.45, B=50.0, beta=0.3, noise=0.003, seed=0):
+    rng = np.random.default_rng(seed)
+    rows = []
+    for N in np.geomspace(1e3, 1e6, 7):
+        for D in np.geomspace(1e3, 1e6, 7):
+            L = (E + A / N ** alpha + B / D ** beta) * math.exp(noise * rng.normal())
+            rows.append({"N": int(N), "n_params": N, "D": int(D), "epochs": 1, "test_loss": L,
+                         "flops": 6 * 32 * N * D})
+    return pd.DataFrame(rows)
+
+
+def test_surface_fit_recovers_the_law():
+    fit = pd_.surface_fit(_surface_table(), n_boot=10)
+    assert fit.params["alpha"] == pytest.approx(0.45, abs=0.05)
+    assert fit.params["beta"] == pytest.approx(0.3, abs=0.05)
+    assert fit.params["E"] == pytest.approx(0.4, abs=0.05)
+    assert pd_.log_residual_rms(fit) < 0.006
+    assert pd_.flops_per_nd(_surface_table()) == pytest.approx(6 * 32)
+
+
+def test_envelope_frontier_splits_compute_between_model_and_data():
+    """With C ∝ N D the envelope's exponents add up to about 1, and N* grows with C."""
+    rows = []
+    for N in np.geomspace(1e3, 1e7, 17):
+        for D in np.geomspace(1e2, 1e8, 25):
+            rows.append({"N": N, "n_params": N, "D": D, "epochs": 1, "flops": 6 * N * D,
+                         "test_loss": 0.4 + 30 / N ** 0.4 + 30 / D ** 0.4})
+    env, why = pd_.envelope_frontier(pd.DataFrame(rows))
+    assert env is not None, why
+    assert env.a + env.b == pytest.approx(1.0, abs=0.1)
+    assert env.a == pytest.approx(0.5, abs=0.12)          # α = β: N* and D* grow alike
+
+
+def test_repetition_fit_recovers_R_star():
+    E, B, beta, R_star = 0.5, 5.0, 0.4, 3.0
+    rows = []
+    for U in (1000, 3000):
+        for e in (1, 2, 4, 8, 16):
+            rows.append({"D": U, "epochs": e, "test_loss": E + B * effective_data(U, e, R_star) ** -beta})
+    for D in sorted({U * e for U in (1000, 3000) for e in (2, 4, 8, 16)}):
+        rows.append({"D": D, "epochs": 1, "test_loss": E + B * D ** -beta})
+    rep = pd.DataFrame(rows).drop_duplicates(["D", "epochs"])
+    fit = pd_.repetition_fit(rep)
+    assert fit.R_star == pytest.approx(R_star, rel=0.05)
+    assert not fit.at_bound
+    cmp = pd_.repeated_vs_fresh(rep)
+    assert (cmp.log_ratio > 0).all()                       # a repeated jet is worth less than a fresh one
+    assert (fit.gain(16) < 1 + fit.R_star) and fit.gain(16) > 1
+
+
+def test_group_fits_and_orderings_recover_the_floors():
+    rows = []
+    for name, E in (("kinematic", 0.9), ("pid", 0.7), ("full", 0.5)):
+        for D in np.geomspace(1e3, 1e6, 6):
+            rows.append({"feature_set": name, "D": D, "test_loss": E + 4.0 * D ** -0.35})
+    table = pd.DataFrame(rows)
+    fits = pd_.group_fits(table, "feature_set")
+    floors = pd.Series({k: f.params["C"] for k, f in fits.items()})
+    assert floors.to_dict() == pytest.approx({"kinematic": 0.9, "pid": 0.7, "full": 0.5}, abs=0.02)
+    assert pd_.ordered_by_loss(floors) == ["full", "pid", "kinematic"]
+    assert pd_.ordered_by_loss(pd_.loss_at_largest_D(table, "feature_set")) == ["full", "pid", "kinematic"]
+    assert pd_.rank_correlation([16, 32, 64], [1.0, 0.9, 0.8]) == pytest.approx(-1.0)
+    assert pd_.rank_correlation([8, 16], [1.0, 0.9]) == -1.0
+
+
+def test_fitted_gain_is_the_relative_decrease_of_the_fitted_surface():
+    fit = pd_.surface_fit(_surface_table(noise=0.0), n_boot=4)
+    lo, hi = 0.4 + 30 / 1e3 ** 0.45 + 50 / 1e6 ** 0.3, 0.4 + 30 / 1e6 ** 0.45 + 50 / 1e6 ** 0.3
+    assert pd_.fitted_gain(fit, "N") == pytest.approx((lo - hi) / lo, rel=0.02)
+    assert pd_.fitted_gain(fit, "D") > 0.3
