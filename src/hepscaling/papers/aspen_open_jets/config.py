@@ -4,6 +4,12 @@ Keys (all required; unknown keys are refused, so a typo cannot pass silently):
 
 ``ecm``           pp centre-of-mass energy of our substitutes and cross sections, GeV (CMS 2016: 13 TeV)
 ``xsec_events``   hard-process events per Pythia cross section of Table II (the statistical error ~ 1/√n)
+``aoj_jets``, ``aoj_per_shard``   AOJ-like jets on the pages, and per generated file
+                                  (:class:`hepscaling.data.aspen_like.AspenLikeSettings`)
+``aoj_calibration_events``        events per component of the run that measures the AOJ-like composition
+``jetclass_per_class``, ``jetclass_per_shard``   JetClass-like jets per class (training split) on the pages, and
+                                  per generated file; keep ``jetclass_per_shard`` equal to paper D's
+                                  ``jets_per_shard`` so both chapters read the same files
 """
 from __future__ import annotations
 
@@ -15,7 +21,9 @@ from ...claims import DataUsed
 from ..sections import exact_keys
 
 PACKAGE = "aspen_open_jets"
-_KEYS = {"ecm": float, "xsec_events": int}
+_KEYS = {"ecm": float, "xsec_events": int, "aoj_jets": int, "aoj_per_shard": int, "aoj_calibration_events": int,
+         "jetclass_per_class": int,
+         "jetclass_per_shard": int}
 
 
 class ConfigError(ValueError):

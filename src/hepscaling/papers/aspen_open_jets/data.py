@@ -21,7 +21,9 @@ JETCLASS_FLAGS = {211: "part_isChargedHadron", 130: "part_isNeutralHadron", 22: 
 def aoj_like(cfg: dict, seed: int = 0) -> tuple[JetSample, list]:
     """``(sample, paths)``: the profile's ``aoj_jets`` AOJ-like jets (generated when missing), read with
     :func:`hepscaling.data.aspen.load`."""
-    paths = aspen_like.ensure(cfg["aoj_jets"], seed=seed)
+    settings = aspen_like.AspenLikeSettings(jets_per_shard=cfg["aoj_per_shard"],
+                                            calibration_events=cfg["aoj_calibration_events"])
+    paths = aspen_like.ensure(cfg["aoj_jets"], seed=seed, settings=settings)
     sample = concatenate([aspen.load(p) for p in paths])
     return sample.take(np.arange(min(len(sample), cfg["aoj_jets"]))), paths
 
@@ -29,7 +31,9 @@ def aoj_like(cfg: dict, seed: int = 0) -> tuple[JetSample, list]:
 def jetclass_like_jets(cfg: dict, classes, seed: int = 0, split: str = "train") -> JetSample:
     """The profile's ``jetclass_per_class`` JetClass-like jets of each of ``classes`` (labels such as ``"QCD"``,
     ``"Tbqq"``), read with :func:`hepscaling.data.jetclass.load`."""
-    paths = jetclass_like.ensure(cfg["jetclass_per_class"], split=split, seed=seed, classes=list(classes))
+    settings = jetclass_like.JetClassLikeSettings(jets_per_shard=cfg["jetclass_per_shard"])
+    paths = jetclass_like.ensure(cfg["jetclass_per_class"], split=split, seed=seed, classes=list(classes),
+                                 settings=settings)
     out = []
     for c in classes:
         mine = [p for p in paths if jetclass.class_of_file(p) == c]
