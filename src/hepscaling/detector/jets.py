@@ -79,8 +79,8 @@ def _jets(particles, R: float, pt_min: float) -> dict:
 
 
 def match_nearest(event_a, eta_a, phi_a, event_b, eta_b, phi_b) -> tuple[np.ndarray, np.ndarray]:
-    """For each object a: the index of the nearest object b of the same event in (η, φ) and that ΔR (−1 and ∞ when
-    the event has no b).  ``event_b`` must be sorted."""
+    """For each object a: the index of the nearest object b of the same event in (η, φ) and that ΔR (−1 and ∞
+    when the event has no b).  ``event_b`` must be sorted."""
     event_a, event_b = np.asarray(event_a), np.asarray(event_b)
     if np.any(np.diff(event_b) < 0):
         raise ValueError("match_nearest: event_b must be sorted")
