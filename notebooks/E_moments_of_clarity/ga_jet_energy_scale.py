@@ -55,7 +55,6 @@ close = jes.closure_summary("flat")
 r = close["response"]
 test = jes.test("flat", "flat")
 pi = jes.prior_independence()
-ok = r["n"] >= 20
 
 fig, axes = plt.subplots(1, 3, figsize=(18, 5.2))
 ax = axes[0]

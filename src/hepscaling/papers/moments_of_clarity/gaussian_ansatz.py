@@ -436,6 +436,12 @@ class JES:
         out.update(x=x[test], z=z[test, 0], z_hat=z_hat[:, 0], sigma=sigma[:, 0], pt_cal=np.exp(z_hat[:, 0]))
         return out
 
+    def min_jets(self, spectrum: str = "flat") -> int:
+        """Fewest held-out jets for a bin to count in the summaries: 20, or 1/20 of the held-out jets when there
+        are fewer than 400 (small profiles), at least 2."""
+        n_test = int(jes_split(self.jets(spectrum), self.cfg["test_fraction"])[1].sum())
+        return int(min(20, max(2, n_test // 20)))
+
     def edges(self, n_bins: int | None = None) -> np.ndarray:
         c = self.cfg
         return np.geomspace(c["closure_pt_min"], c["closure_pt_max"], (n_bins or c["n_bins"]) + 1)
@@ -451,9 +457,9 @@ class JES:
     def closure_summary(self, spectrum: str = "flat") -> dict:
         """max |⟨ẑ − z⟩| over the bins (fractional bias), the same for the raw log response, and max |⟨σ̂⟩/w − 1|
         over the bins, w the measured resolution: the core width of ẑ − z (``sigma_ratio``) or its standard
-        deviation (``sigma_ratio_std``); bins with ≥ 20 jets."""
+        deviation (``sigma_ratio_std``); bins with ≥ :meth:`min_jets` jets."""
         r = self.response(spectrum)
-        ok = r["n"] >= 20
+        ok = r["n"] >= self.min_jets(spectrum)
         return {"bias": float(np.nanmax(np.abs(r["resid"][ok]))) if ok.any() else float("nan"),
                 "raw_bias": float(np.nanmax(np.abs(r["raw_log"][ok]))) if ok.any() else float("nan"),
                 "sigma_ratio": float(np.nanmax(np.abs(r["sigma"][ok] / r["resid_core"][ok] - 1)))
@@ -464,7 +470,8 @@ class JES:
     def prior_independence(self) -> dict:
         """ẑ and σ̂ of the GA trained on the flat and on the physical spectrum, evaluated on the same held-out
         jets (flat sample), in bins of pT_det over the closure range up to the physical sample's 95th percentile
-        of pT_det: mean ẑ_flat − ẑ_phys and mean σ̂_flat/σ̂_phys − 1 per bin, their max |·| (bins ≥ 20 jets)."""
+        of pT_det: mean ẑ_flat − ẑ_phys and mean σ̂_flat/σ̂_phys − 1 per bin, their max |·| (bins with ≥
+        :meth:`min_jets` jets)."""
         t = self.test("flat", "flat")
         z_p, s_p = ga.calibrate(self.model("physical"), t["x"])
         phys = self.jets("physical")
@@ -472,7 +479,7 @@ class JES:
         edges = np.geomspace(self.cfg["closure_pt_min"], max(hi, 1.05 * self.cfg["closure_pt_min"]),
                              max(3, self.cfg["n_bins"] // 2) + 1)
         r = binned_stats(t["pt_det"], {"dz": t["z_hat"] - z_p[:, 0], "dsigma": t["sigma"] / s_p[:, 0] - 1}, edges)
-        ok = r["n"] >= 20
+        ok = r["n"] >= self.min_jets("flat")
         r["max_dz"] = float(np.nanmax(np.abs(r["dz"][ok]))) if ok.any() else float("nan")
         r["max_dsigma"] = float(np.nanmax(np.abs(r["dsigma"][ok]))) if ok.any() else float("nan")
         r["pt_det_max"] = hi
