@@ -29,6 +29,10 @@ def _check(v, kind, where: str):
         if not isinstance(v, bool):
             raise ConfigError(f"{where} must be true or false, got {v!r}")
         return v
+    if kind is dict:
+        if not isinstance(v, dict) or not v:
+            raise ConfigError(f"{where} must be a non-empty mapping of keys, got {v!r}")
+        return dict(v)
     if kind is list:
         if not isinstance(v, list) or not v:
             raise ConfigError(f"{where} must be a non-empty list, got {v!r}")
@@ -44,7 +48,8 @@ def _check(v, kind, where: str):
 
 def vignette_config(profile: str | dict, vignette: str, keys: dict, module: str) -> dict:
     """The checked ``papers: moments_of_clarity: <vignette>:`` section of ``profile`` (a name, a path or a loaded
-    profile).  ``keys`` maps each key to ``int``, ``float``, ``str``, ``bool`` or ``list`` (positive numbers only);
+    profile).  ``keys`` maps each key to ``int``, ``float``, ``str``, ``bool``, ``list`` or ``dict`` (a
+    nested block, checked by the vignette's module; positive numbers only);
     the result also carries ``profile`` (the profile's name)."""
     if vignette not in VIGNETTES:
         raise ConfigError(f"unknown vignette {vignette!r}; expected one of {VIGNETTES}")
