@@ -49,12 +49,13 @@ photons = parts[parts.species == 22]
 
 # %%
 periods = np.linspace(0.01, 0.3, 2901)
-p_eta = occ.lattice_period(neutral.eta[neutral.eta.abs() < 1.3].to_numpy()[:50_000], periods)
-p_phi = occ.lattice_period(neutral.phi.to_numpy()[:50_000], periods)
+central = neutral[neutral.eta.abs() < 1.3]                # uniform 0.087 × 0.087 HCAL towers
+p_eta = occ.lattice_period(central.eta.to_numpy()[:50_000], periods)
+p_phi = occ.lattice_period(central.phi.to_numpy()[:50_000], periods)
 p_ecal = occ.lattice_period(photons.eta[photons.eta.abs() < 1.2].to_numpy()[:50_000], np.linspace(0.01, 0.05, 401))
 edge, coh = occ.granularity_boundary(photons.eta.abs().to_numpy(), p_ecal, np.arange(0, 2.55, 0.1))
-counts, eta_edges, phi_edges = occ.occupancy(neutral.eta.to_numpy(), neutral.phi.to_numpy(), p_eta, p_phi,
-                                             eta_max=1.7)
+counts, eta_edges, phi_edges = occ.occupancy(central.eta.to_numpy(), central.phi.to_numpy(), p_eta, p_phi,
+                                             eta_max=1.3)
 dead = occ.dead_cells(counts)
 
 fig, axes = plt.subplots(1, 2, figsize=(15, 6), gridspec_kw={"width_ratios": [1.6, 1]})
@@ -74,8 +75,8 @@ plotting.savefig(fig, "fig2_eta_phi_occupancy",
                           "towers with no neutral-hadron candidate while their neighbours are busy — dead cells); "
                           "right: how strongly the photons' η sit on the ECAL-barrel lattice, per |η| bin."))
 display(Markdown(f"Measured from the positions: HCAL lattice **{p_eta:.4f}** in η and **{p_phi:.4f}** in φ "
-                 f"(2π/72 = {2 * np.pi / 72:.4f}); ECAL-barrel lattice **{p_ecal:.4f}** in η, ending at "
-                 f"|η| ≈ **{edge:.2f}**; **{len(dead)}** dead HCAL towers within |η| < 1.7."))
+                 f"(2π/72 = {2 * np.pi / 72:.4f}) within |η| < 1.3; ECAL-barrel lattice **{p_ecal:.4f}** in η, ending at "
+                 f"|η| ≈ **{edge:.2f}**; **{len(dead)}** dead HCAL towers within |η| < 1.3."))
 
 # %% [markdown]
 # ## Paper vs ours
@@ -86,6 +87,6 @@ record("ecal_barrel_period", p_ecal)
 record("ecal_lattice_edge", edge)
 record("dead_hcal_towers", len(dead))
 sheet.check("fig2.cell_grid", p_eta, detail=f"φ period {p_phi:.4f}")
-sheet.check("fig2.dead_cells", len(dead), detail="HCAL towers within |η| < 1.7")
+sheet.check("fig2.dead_cells", len(dead), detail="HCAL towers within |η| < 1.3")
 sheet.check("fig2.endcap_1p6", edge, detail=f"the {p_ecal:.4f} photon lattice (ECAL barrel) stops")
 sheet
