@@ -51,29 +51,30 @@ spread = np.asarray(run.latent_phi_spread)
 fit = mo.fit_log_latent(r, phi)
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(13, 4.8))
+fig, axes = plt.subplots(1, 3, figsize=(15, 4.6))
+rr = np.geomspace(r.min(), r.max(), 200)
 for ax, xs in ((axes[0], "log"), (axes[1], "linear")):
     ax.plot(r, phi, "o", ms=4, color="C0", label="learned Φ (mean over azimuths)")
     ax.fill_between(r, phi - spread, phi + spread, color="C0", alpha=0.2, label="spread over azimuths")
-    rr = np.geomspace(r.min(), r.max(), 200)
     ax.plot(rr, mo.log_form(rr, fit["a"], fit["b"], fit["c"]), "k-", lw=1.5,
             label=f"a + b log(c + r), c = {fit['c']:.2g}")
-    ax.axvline(fit["c"], color="grey", ls=":", lw=1)
-    ax.set(xscale=xs, xlabel="distance to the jet axis r", ylabel="Φ(r)")
+    if r.min() < fit["c"] < r.max():
+        ax.axvline(fit["c"], color="grey", ls=":", lw=1)
+    ax.set(xscale=xs, xlim=(r.min(), r.max()), xlabel="distance to the jet axis r", ylabel="Φ(r)")
     ax.legend(fontsize=8)
 t = page.jets["test"]
 rad = np.hypot(t["x"][..., 0], t["x"][..., 1]) * mo.JET_R       # inputs are in units of R
+edges = np.geomspace(1e-4, 0.4, 40)
 for lab, name, col in ((1, "quark", "C1"), (0, "gluon", "C2")):
     m = (t["z"] > 0) & (t["y"][:, None] == lab)
-    h, edges = np.histogram(rad[m], bins=np.geomspace(1e-4, 0.4, 40), weights=t["z"][m])
-    ax2 = axes[0].twinx() if lab == 1 else ax2
-    ax2.stairs(h / m.any(1).sum(), edges, color=col, label=f"pT fraction, {name} jets")
-ax2.set(ylabel="pT fraction per jet and bin")
-ax2.legend(fontsize=8, loc="lower right")
+    h, _ = np.histogram(rad[m], bins=edges, weights=t["z"][m])
+    axes[2].stairs(h / m.any(1).sum(), edges, color=col, label=f"{name} jets")
+axes[2].set(xscale="log", xlabel="distance to the jet axis r", ylabel="pT fraction per jet and bin")
+axes[2].legend(fontsize=8)
 plotting.savefig(fig, "moments_latent",
                  caption=("The learned latent Φ(r) of our k = 4, L = 1 Moment EFN against the distance r to the jet "
-                          "axis (log and linear r), with the fit a + b log(c + r) (black; dotted: r = c) and, on the "
-                          "left, where the jets' pT lies (quark and gluon test jets). Φ's sign and scale are arbitrary "
+                          "axis (log and linear r), with the fit a + b log(c + r) (black; dotted: r = c), and where the "
+                          "jets' pT lies (right: quark and gluon test jets). Φ's sign and scale are arbitrary "
                           "(F absorbs them). The talk shows the same curve from 2403.08854 with c ≈ 0.005."))
 
 # %%

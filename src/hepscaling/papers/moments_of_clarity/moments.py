@@ -153,7 +153,8 @@ def log_form(r, a, b, c):
 
 def fit_log_latent(r, phi, r_max: float = 0.4) -> dict:
     """Least-squares fit of Φ(r) = a + b log(c + r) on the points with r ≤ ``r_max`` (uniform in log r, as
-    recorded); returns ``a, b, c``, their errors, ``r2`` (the fraction of Φ's variance the form explains) and, for
+    recorded), with 10⁻⁷ ≤ c ≤ 1 (c ≫ r makes the form linear in r: c at its upper bound means "no logarithm");
+    returns ``a, b, c``, their errors, ``r2`` (the fraction of Φ's variance the form explains) and, for
     comparison, ``r2_log`` of the plain logarithm a + b log r (c = 0)."""
     from scipy.optimize import curve_fit
 
@@ -168,7 +169,7 @@ def fit_log_latent(r, phi, r_max: float = 0.4) -> dict:
         slope = np.polyfit(np.log(c0 + r), phi, 1)
         try:
             p, cov = curve_fit(log_form, r, phi, p0=[slope[1], slope[0], c0],
-                               bounds=([-np.inf, -np.inf, 1e-7], [np.inf, np.inf, 10.0]), maxfev=20000)
+                               bounds=([-np.inf, -np.inf, 1e-7], [np.inf, np.inf, 1.0]), maxfev=20000)
         except RuntimeError:
             continue
         ss = float(np.sum((phi - log_form(r, *p)) ** 2))
