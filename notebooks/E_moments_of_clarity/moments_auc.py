@@ -56,7 +56,7 @@ record("multiplicity_gluon_over_quark", mult["gluon"] / mult["quark"], lo=1.1, h
        note="mean constituent multiplicity of gluon over quark test jets")
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(13, 5.0))
+fig, axes = plt.subplots(1, 2, figsize=(13, 5.0), constrained_layout=True)
 colors = plt.cm.viridis(np.linspace(0.1, 0.85, s.k.nunique()))
 for c, (k, g) in zip(colors, s.groupby("k")):
     g = g.sort_values("L_eff")

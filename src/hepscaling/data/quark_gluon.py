@@ -49,6 +49,7 @@ from ..cache import code_version
 from ..jets._quiet import quiet_stdout
 from ..paths import data_dir
 from ..progress import progress
+from ..provenance import register_input
 from .pythia import (NEUTRINOS, _cluster, _constituent_index_numpy, _flat_record, _jagged_numpy, _y, default_workers,
                      leading_in_event, versions)
 
@@ -339,9 +340,11 @@ def load(sizes: dict, seed: int = 0, settings: QGSettings = QGSettings(), shard_
 
 
 def read(paths: list[Path], n_jets: int | None = None) -> dict:
-    """Concatenate shards (in order) and keep the first ``n_jets``."""
+    """Concatenate shards (in order) and keep the first ``n_jets``; each shard is registered as an input of the
+    running notebook (:func:`hepscaling.provenance.register_input`)."""
     p4, lab, mult, sides = [], [], [], []
     for p in paths:
+        register_input(p)
         with np.load(p) as f:
             p4.append(f["p4"])
             lab.append(f["label"])
