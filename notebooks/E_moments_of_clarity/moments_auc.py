@@ -91,9 +91,9 @@ display(Table(["k", "L", "L_eff = C(L+k, k)", "pooled features", "parameters", "
 # difference (each AUC's Hanley–McNeil error on our test set, ±0.013 for 1000 test jets, combined in quadrature
 # with the spread over repeats; the quadrature overstates the error of a difference on one test set, so the test
 # is lenient where our sample is small). With one repeat per point (quick) the error leaves out the spread between
-# training seeds, about ±0.01 at quick sizes (two seeds of the quick scan differed by 0.001–0.013). Because a large σ would let "moments help" pass without any gain, a
-# second test asks for the gain itself to exceed 2σ. The absolute AUCs are compared within 2σ as well; they are
-# expected to differ at reduced sizes (see below).
+# training seeds, about ±0.01 at quick sizes (two seeds of the quick scan differed by 0.001–0.013). Because a
+# large σ would let "moments help" pass without any gain, a second test asks for the gain itself to exceed 2σ. The
+# absolute AUCs are compared within 2σ as well; they are expected to differ at reduced sizes (see below).
 
 # %%
 a11, e11 = mo.auc_at(s, 1, 1)

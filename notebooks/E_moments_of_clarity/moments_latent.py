@@ -73,15 +73,16 @@ axes[2].set(xscale="log", xlabel="distance to the jet axis r", ylabel="pT fracti
 axes[2].legend(fontsize=8)
 plotting.savefig(fig, "moments_latent",
                  caption=("The learned latent Φ(r) of our k = 4, L = 1 Moment EFN against the distance r to the jet "
-                          "axis (log and linear r), with the fit a + b log(c + r) (black; dotted: r = c), and where the "
-                          "jets' pT lies (right: quark and gluon test jets). Φ's sign and scale are arbitrary "
+                          "axis (log and linear r), with the fit a + b log(c + r) (black; dotted: r = c), and where "
+                          "the jets' pT lies (right: quark and gluon test jets). Φ's sign and scale are arbitrary "
                           "(F absorbs them). The talk shows the same curve from 2403.08854 with c ≈ 0.005."))
 
 # %%
 display(Table(["parameter", "value", "±"],
               [["a", f"{fit['a']:.3g}", f"{fit['a_err']:.2g}"], ["b", f"{fit['b']:.3g}", f"{fit['b_err']:.2g}"],
                ["c", f"{fit['c']:.3g}", f"{fit['c_err']:.2g}"],
-               ["R² of a + b log(c + r)", f"{fit['r2']:.4f}", ""], ["R² of a + b log r (c = 0)", f"{fit['r2_log']:.4f}", ""]]))
+               ["R² of a + b log(c + r)", f"{fit['r2']:.4f}", ""],
+               ["R² of a + b log r (c = 0)", f"{fit['r2_log']:.4f}", ""]]))
 record("latent_c", fit["c"], lo=0, hi=1, note="fitted c of Phi(r) = a + b log(c + r), k = 4, L = 1")
 if fit["c"] > 0.1:
     display(Markdown(f"**Here the learned latent is not a log angularity**: c = {fit['c']:.2g} is not small against "

@@ -107,7 +107,8 @@ def point_task(point: dict, seed: int, dcfg: dict) -> dict:
         logits = torch.cat([model(z[i:i + 2048], x[i:i + 2048]) for i in range(0, len(z), 2048)]).numpy()
     out = {"auc": float(roc_auc_score(y.numpy(), logits)), "n_test_quark": int(y.sum()),
            "n_test_gluon": int(len(y) - y.sum()), "val_loss": float(res.best_val_loss),
-           "best_epoch": int(res.best_epoch), "epochs_run": int(res.epochs_run), "stopped_early": bool(res.stopped_early),
+           "best_epoch": int(res.best_epoch), "epochs_run": int(res.epochs_run),
+           "stopped_early": bool(res.stopped_early),
            "n_params": int(sum(p.numel() for p in model.parameters())), "n_pooled": n_pooled(L, k),
            "L_eff": effective_latent_dimension(L, k), "flops_train": int(res.flops_train),
            "wall_s": round(float(res.wall_s), 2)}
