@@ -5,8 +5,9 @@ dimension, heteroscedastic uncertainties.
 Modules: ``config`` (sizes from the profile), ``data`` (events, inputs, targets), ``task`` (one training run),
 ``grids`` (the runs each page needs, on the shared sweep engine), ``summaries`` (means, fits, trends), ``page`` (what
 every page starts with); across processes (§5): ``processes`` (the processes, their configuration and runs),
-``process_page`` (what those pages start with), ``laws`` (our fitted laws for the planner, its backtest); ``paper.yaml`` holds the paper's figures and statements (claims).  The exact amplitude
-engine the surrogates learn is the shared layer :mod:`hepscaling.amplitudes`.  A page::
+``process_page`` (what those pages start with), ``laws`` (our fitted laws for the planner, its backtest);
+``paper.yaml`` holds the paper's figures and statements (claims).  The exact amplitude engine the surrogates learn is
+the shared layer :mod:`hepscaling.amplitudes`.  A page::
 
     from hepscaling.papers import amplitude_surrogates as ps
     page = ps.Page(profile, seed, D_max=D_max, N_max=N_max, scheduler=scheduler, items=["Fig. 2"])
