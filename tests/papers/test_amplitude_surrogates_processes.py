@@ -210,3 +210,23 @@ def test_claims_quote_the_transcribed_tables():
         assert (c.value, c.error) == (row.alpha, row.alpha_err), cid
         checked += 1
     assert checked == 63 + 1 + 22           # Tables 5-8, 10-15 (63 rows), Table 9, Fig. 10 (11 processes x 2)
+
+
+def test_claimed_relations_of_fig10_hold_on_the_papers_numbers():
+    """The paper-side numbers of the Fig. 10 relations, recomputed from the transcribed tables: the rank correlation
+    of α with n_f, the smallest margin above 4/d for n_f ≥ 3, and W Z below its bound."""
+    from scipy import stats
+
+    from hepscaling.claims import ClaimSheet, DataUsed
+    sheet = ClaimSheet("B", DataUsed("test"), items=["Fig. 10", "Fig. 12"])
+    procs = fit_tables.processes()
+    nf = [P.n_final(p) for p in procs]
+    for X in ("D", "C"):
+        alpha = [fit_tables.least_limited(p)[X].alpha for p in procs]
+        rho = stats.spearmanr(nf, alpha).statistic
+        assert sheet.claim(f"fig10.alpha_{X}_falls_with_nf").value == pytest.approx(rho, abs=0.005)
+        assert min(a - P.bound(n) for a, n in zip(alpha, nf) if n >= 3) > 0        # the paper's bound holds
+    wz = fit_tables.least_limited("u d~ > w+ z")["D"]
+    assert sheet.claim("fig10.wz_below_bound").value == pytest.approx(wz.alpha - P.bound(2))
+    zg, z4 = (fit_tables.least_limited(p)["D"].alpha for p in ("u u~ > z g", "u u~ > z g g g g"))
+    assert sheet.claim("fig12.zgggg_smaller_slope").value == pytest.approx(z4 - zg)

@@ -273,6 +273,13 @@ def _events(dcfg: dict) -> int:
     return len(events(dcfg)["me"])
 
 
+def _events_error(pcfg: dict, e: Exception) -> ConfigError:
+    """The event generator's error, naming the profile entry that sets its parameters."""
+    return ConfigError(f"profile {pcfg['profile']!r}, papers.amplitude_surrogates.processes.runs[{pcfg['process']!r}]"
+                       f": the events of {pcfg['engine_process']!r} failed with collider_adapt = "
+                       f"{pcfg['collider_adapt']} ([VEGAS iterations, points per iteration, pilot points]): {e}")
+
+
 def run_all(pcfgs: list[dict], seed: int = 0, scheduler: str = "local", n_workers: int | None = None) -> dict:
     """Run every missing point of every process: ``{process: per-run table}``.
 
@@ -287,7 +294,10 @@ def run_all(pcfgs: list[dict], seed: int = 0, scheduler: str = "local", n_worker
         for p in pcfgs:
             dcfg = data_config(p, seed)
             if todo[p["process"]]:
-                task.prepared(dcfg)
+                try:
+                    task.prepared(dcfg)
+                except ValueError as e:
+                    raise _events_error(p, e) from None
             out[p["process"]] = run_sweep(task.point_task, all_points(p), directory(p, seed), base_seed=seed,
                                           scheduler="sync" if scheduler == "sync" else scheduler,
                                           context={"dcfg": dcfg}, priority=_cost, meta=meta(p), show_bar=False)
@@ -303,7 +313,10 @@ def run_all(pcfgs: list[dict], seed: int = 0, scheduler: str = "local", n_worker
 
         def one(p):
             if p["process"] in ev:
-                ev[p["process"]].result()
+                try:
+                    ev[p["process"]].result()
+                except ValueError as e:
+                    raise _events_error(p, e) from None
             return run_sweep(task.point_task, all_points(p), directory(p, seed), base_seed=seed, scheduler=client,
                              context={"dcfg": data_config(p, seed)}, priority=_cost, meta=meta(p), show_bar=False)
 
