@@ -59,6 +59,8 @@ def test_bad_input_one_message(argv, match, capsys):
     assert rc == 2 and match in err and err.count("error:") == 1 and not out
 
 
-def test_source_ours_not_yet(capsys):
+def test_source_ours_without_laws_says_which_page_writes_them(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("HEPSCALING_DATA", str(tmp_path))            # no laws file there
     rc, out, _ = run(["--process", "u u~ > z g g", "--target-mse", "1e-4", "--source", "ours"], capsys)
-    assert rc == 1 and "no fitted laws of ours for u u~ > z g g yet: run the paper B pages (issue #15)" in out
+    assert rc == 1 and "no fitted laws of ours for u u~ > z g g at profile 'quick'" in out
+    assert "python -m hepscaling run B_amplitude_surrogates/planner --profile quick" in out

@@ -9,11 +9,12 @@
     python -m hepscaling cache [prune --max-size 5G --older-than 30 [--dry-run]]
                                                                  the cache's size per function; remove stale entries
     python -m hepscaling plan --process "u u~ > t t~ h" --target-mse 1e-4 [--source paper|ours] [--model mlp_i]
-                              [--loss mse]                       smallest D, N and C reaching the target (paper B's
+                              [--loss mse] [--profile quick]                       smallest D, N and C reaching the target (paper B's
                                                                  eq. (1) laws; scaling.planner)
 
 Bad input (unknown notebook, unknown parameter, wrong type, missing profile) prints one message and exits with 2;
-a failing notebook exits with 1; `plan --source ours` without fitted laws of ours exits with 1.
+a failing notebook exits with 1; `plan --source ours` without fitted laws of ours (written by the paper B pages to
+data/laws/, see papers.amplitude_surrogates.laws) exits with 1.
 """
 from __future__ import annotations
 
@@ -67,6 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument("--source", default="paper", help="paper: the paper's Tables 2-15 (default); ours: our fits")
     pl.add_argument("--model", default="mlp_i", help="mlp_i (MLP-I, default) or lloca (LLoCa-Transformer)")
     pl.add_argument("--loss", default="mse", help="mse (default) or het (heteroscedastic)")
+    pl.add_argument("--profile", default="quick", help="--source ours: the profile whose runs the laws were fitted on "
+                                                       "(default quick)")
     return p
 
 
@@ -145,8 +148,7 @@ def _plan_command(args) -> int:
     if process not in known:
         return _err(f"unknown process {args.process!r}; available: " + ", ".join(repr(k) for k in known))
     if args.source == "ours":
-        print(f"no fitted laws of ours for {process} yet: run the paper B pages (issue #15)")
-        return 1
+        return _plan_ours(process, target, args)
     mine = table[(table["process"] == process) & (table["model"] == args.model) & (table["loss"] == loss)]
     if mine.empty:
         have = table[table["process"] == process].groupby(["model", "loss"])["source"].first()
@@ -177,6 +179,60 @@ def _plan_command(args) -> int:
     notes += ["errors: linear in log X from the printed errors, parameters independent (no correlations published), "
               "+ and − sides propagated separately (scaling.planner)",
               "each value holds with the other resource at the value of its scan"]
+    for n in notes:
+        print(f"note: {n}")
+    return 0
+
+
+def _plan_ours(process: str, target: float, args) -> int:
+    """`plan --source ours`: the laws the pages fitted on our runs (papers.amplitude_surrogates.laws)."""
+    from .papers.amplitude_surrogates import fit_tables as ft
+    from .papers.amplitude_surrogates import laws
+    from .papers.amplitude_surrogates.processes import SUBSTITUTES
+
+    if (args.model, {"heteroscedastic": "het"}.get(args.loss, args.loss)) != ("mlp_i", "mse"):
+        return _err("--source ours has laws for --model mlp_i --loss mse only (the D, N and C scans of our runs)")
+    try:
+        entries = laws.load(args.profile)
+    except laws.LawsError as e:
+        return _err(str(e))
+    if process not in entries:
+        have = ", ".join(repr(p) for p in entries) or "none"
+        print(f"no fitted laws of ours for {process} at profile {args.profile!r} (laws file {laws.path(args.profile)}; "
+              f"it has: {have}): run `python -m hepscaling run B_amplitude_surrogates/planner --profile "
+              f"{args.profile}` first")
+        return 1
+    entry = entries[process]
+    print(f"plan for {process}, MLP-I, MSE loss: target MSE {target:.3g} (our laws, profile {args.profile})")
+    if process in SUBSTITUTES:
+        print(f"note: {process} is replaced by our tree-level {entry['engine_process']} (same n_f): its laws are "
+              "that process's")
+    print(f"laws: eq. (1) fitted on our runs (written {entry.get('written', '?')} by {entry.get('page') or '?'}); "
+          f"loss in units of {entry.get('units') or '?'}")
+    recs = entry["laws"]
+    usable = {x: r for x, r in recs.items() if "params" in r}
+    result = laws.plan(entry, target)[0] if usable else None
+    lines = []
+    for x, label in ft.X_LABELS.items():
+        r = recs.get(x)
+        if r is None:
+            lines.append((label, "-", "no scan of ours", "-"))
+        elif "params" not in r:
+            lines.append((label, f"{r['second']} = {r['second_value']:.3g}", f"no law ({r['missing']})", "-"))
+        else:
+            lo, hi = r["x_range"]
+            lines.append((label, f"{r['second']} = {r['second_value']:.3g}", str(result[x]),
+                          f"fit over {lo:.3g}–{hi:.3g} ({r['n_points']} points), α = {r['params']['alpha']:.3f} ± "
+                          f"{r['errors']['alpha']:.3f}, K = {r['params']['K']:.2g}"))
+    head = ("X", "fitted at", "required (1σ)", "law")
+    widths = [max(len(c[i]) for c in lines + [head]) for i in range(3)]
+    for c in [head] + lines:
+        print("  " + "  ".join(f"{v:{w}}" for v, w in zip(c, widths)) + f"  {c[3]}")
+    notes = ["errors: linear in log X from the fit covariance (X_c, α, K) of each law (scaling.planner)",
+             "each value holds with the other resource at the value of its scan; beyond the fitted range it is an "
+             "extrapolation (the planner page backtests it)"]
+    if result is not None and any(not result[x].reachable for x in result):
+        notes.append("not reachable: the target lies below the fitted floor K of that scan")
     for n in notes:
         print(f"note: {n}")
     return 0

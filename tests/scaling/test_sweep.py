@@ -213,3 +213,30 @@ def test_local_cluster_survives_a_killed_worker(tmp_path):
     assert len(starts(log)) == n and again.equals(table)
     rec = json.loads(point_path(tmp_path / "sw", pts[0]).read_text())
     assert rec["point"] == {"x": 0}
+
+
+@pytest.mark.slow
+def test_two_sweeps_on_one_client_keep_their_own_points(tmp_path):
+    """Regression: two sweeps of the same points in different directories, running at once on one shared Client,
+    each write every point into their own directory with their own context (the Dask key names the directory)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from distributed import Client, LocalCluster
+    pts = make_grid(x=list(range(8)))
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    client = Client(cluster)
+    try:
+        def one(name, seed):
+            return run_sweep(square_task, pts, tmp_path / name, base_seed=seed, scheduler=client,
+                             context={"sleep": 0.05}, show_bar=False)
+        with ThreadPoolExecutor(2) as pool:
+            a, b = pool.submit(one, "a", 0), pool.submit(one, "b", 3)
+            ta, tb = a.result(), b.result()
+    finally:
+        client.close()
+        cluster.close()
+    for name, seed, table in (("a", 0, ta), ("b", 3, tb)):
+        assert len(list((tmp_path / name / "points").glob("*.json"))) == 8
+        assert sorted(table["x"]) == list(range(8))
+        for _, row in table.iterrows():
+            assert row["value"] == row["x"] ** 2 + derive_seed(seed, {"x": row["x"]}) % 7

@@ -572,13 +572,16 @@ def _run_on_dask(task, todo, directory, base_seed, scheduler, n_workers, threads
     try:
         attempts: dict[str, int] = {}
         by_key: dict[str, dict] = {}
+        # the directory is part of the task key: two sweeps sharing a client (one Client for several directories)
+        # submit the same point ids, and Dask would hand one sweep's result to the other under a shared key
+        tag = hashlib.sha256(str(Path(directory).resolve()).encode()).hexdigest()[:12]
 
         def submit(p):
             pid = point_id(p)
             n = attempts.get(pid, 0)
             attempts[pid] = n + 1
             fut = client.submit(run_point, task, p, derive_seed(base_seed, p), str(directory), context,
-                                key=f"sweep-point-{pid}-try{n}", pure=False)
+                                key=f"sweep-point-{tag}-{pid}-try{n}", pure=False)
             by_key[fut.key] = p
             return fut
 

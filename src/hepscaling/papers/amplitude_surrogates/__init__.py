@@ -4,8 +4,10 @@ dimension, heteroscedastic uncertainties.
 
 Modules: ``config`` (sizes from the profile), ``data`` (events, inputs, targets), ``task`` (one training run),
 ``grids`` (the runs each page needs, on the shared sweep engine), ``summaries`` (means, fits, trends), ``page`` (what
-every page starts with); ``paper.yaml`` holds the paper's figures and statements (claims).  The exact amplitude
-engine the surrogates learn is the shared layer :mod:`hepscaling.amplitudes`.  A page::
+every page starts with); across processes (§5): ``processes`` (the processes, their configuration and runs),
+``process_page`` (what those pages start with), ``laws`` (our fitted laws for the planner, its backtest);
+``paper.yaml`` holds the paper's figures and statements (claims).  The exact amplitude engine the surrogates learn is
+the shared layer :mod:`hepscaling.amplitudes`.  A page::
 
     from hepscaling.papers import amplitude_surrogates as ps
     page = ps.Page(profile, seed, D_max=D_max, N_max=N_max, scheduler=scheduler, items=["Fig. 2"])
@@ -19,7 +21,8 @@ from .data import degrees_of_freedom
 from .figures import X_LABELS, Y_LABELS, colors, plot_family
 from .grids import compute_points, eta_points, grid_points, het_points, lloca_points, mlp_point, run_points, steps_for
 from .page import Page
-from .summaries import (best_learning_rates, check_alpha, fit_near, decades_gained, fit_rows, fit_scan, histogram_mean, nearest,
+from .process_page import ProcessPage, tth_exponents
+from .summaries import (best_learning_rates, check_alpha, compute_limited_by_data, fit_near, decades_gained, fit_rows, fit_scan, histogram_mean, nearest,
                         optimum_spread_decades, rank_correlation, summarize)
 from .task import PULL_BINS, SIGMA_BINS
 
@@ -40,7 +43,7 @@ plotting.register(colors={
     "g g > g g g g": "#aec7e8",
 })
 
-__all__ = ["PAPER", "Page", "data_config", "data_used", "load_config", "pool_sizes", "degrees_of_freedom",
+__all__ = ["PAPER", "Page", "ProcessPage", "tth_exponents", "compute_limited_by_data", "data_config", "data_used", "load_config", "pool_sizes", "degrees_of_freedom",
            "compute_points", "eta_points", "grid_points", "het_points", "lloca_points", "mlp_point", "run_points",
            "steps_for", "best_learning_rates", "check_alpha", "fit_near", "decades_gained", "fit_rows", "fit_scan", "histogram_mean", "nearest",
            "optimum_spread_decades", "rank_correlation", "summarize", "PULL_BINS", "SIGMA_BINS", "X_LABELS", "Y_LABELS", "colors", "plot_family"]

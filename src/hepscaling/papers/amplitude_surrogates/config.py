@@ -26,6 +26,9 @@ Keys of the section (all required; unknown keys are refused, so a typo cannot pa
 ``lloca``                         LLoCa-Transformer D scan: ``{D_values, channels, n_blocks, n_heads, steps, lr,
                                   batch_size}`` (Fig. 7)
 ``repeats``                       training runs per point (different seeds)
+
+Optional: ``processes``, the across-process chapter (§5): its own grids and the processes it runs, with the training
+setup above (:mod:`.processes`).
 """
 from __future__ import annotations
 
@@ -84,6 +87,7 @@ def _positive_list(v, where: str, integer: bool = True) -> list:
 def validate(section: dict, where: str) -> dict:
     """Check a ``papers: amplitude_surrogates:`` section; returns a normalised deep copy."""
     cfg = copy.deepcopy(section)
+    across = cfg.pop("processes", None) if isinstance(cfg, dict) else None
     exact_keys(cfg, _KEYS, where, __name__, ConfigError)
     for k, kind in _SCALARS.items():
         cfg[k] = _value(cfg[k], kind, f"{where}.{k}")
@@ -105,6 +109,9 @@ def validate(section: dict, where: str) -> dict:
                       else _value(sec[k], kind, w))
     if cfg["n_dim"] > max(cfg["D_values"]) + cfg["n_test"]:
         raise ConfigError(f"{where}.n_dim = {cfg['n_dim']} exceeds the training pool plus the test set")
+    if across is not None:
+        from .processes import validate_section
+        cfg["processes"] = validate_section(across, f"{where}.processes")
     return cfg
 
 

@@ -88,6 +88,13 @@ def rank_correlation(x, y) -> float:
     return float(stats.spearmanr(x, y).statistic)
 
 
+def compute_limited_by_data(compute_summary: pd.DataFrame, y: str = "mse") -> float:
+    """Spearman rank correlation of the loss at the most steps of each D's compute scan with D: negative when more
+    data lowers the loss reached at large compute (NaN with fewer than three D)."""
+    top = compute_summary.loc[compute_summary.groupby("D")["steps"].idxmax()].sort_values("D")
+    return rank_correlation(top["D"], top[y])
+
+
 def nearest(values, target: float) -> float:
     """The value of ``values`` nearest to ``target`` in log."""
     values = np.asarray(sorted(set(map(float, values))))
