@@ -2,12 +2,12 @@
 
     .venv/bin/python benchmarks/bench_kv_cache.py [--configs quick paper] [--jets 128] [--repeats 3] [--threads 1]
 
-For each model shape (``quick``: 512 codes, d_model 128, 4 layers, 4 heads, 64 constituents; ``paper``-like: 8192
-codes, d_model 256, 8 layers, 8 heads, 128 constituents) one randomly initialised :class:`JetGPT` (seed 0) samples
-``--jets`` jets at temperature 1, once re-running the whole prefix at every step (``use_kv_cache=False``) and once
-feeding one token per step against the cached keys/values (``use_kv_cache=True``), with the same seed.  An
-untrained model rarely draws the stop token (1 in n_codes + 1), so its jets run to the full length: the longest,
-costliest sequences, where the cache matters most (cost per jet ~ L^2 without, ~ L with).
+For each model shape (``quick``: 512 codes, d_model 128, 4 layers, 4 heads, 64 constituents; ``paper``-like: 8192 codes,
+d_model 256, 3 layers, 8 heads, 128 constituents: OmniJet-α's backbone) one randomly initialised :class:`JetGPT` (seed
+0) samples ``--jets`` jets at temperature 1, once re-running the whole prefix at every step (``use_kv_cache=False``) and
+once feeding one token per step against the cached keys/values (``use_kv_cache=True``), with the same seed. An untrained
+model rarely draws the stop token (1 in n_codes + 1), so its jets run to the full length: the longest, costliest
+sequences, where the cache matters most (cost per jet ~ L^2 without, ~ L with).
 
 The tokens must be identical (asserted; the run fails otherwise).  Each repeat runs the two back to back
 (alternating which goes first); jets/s are medians over repeats and the speed-up is the median of the paired ratios
@@ -29,7 +29,7 @@ from hepscaling.models.jet_gpt import JetGPT, generate, n_params  # noqa: E402
 
 CONFIGS = {
     "quick": dict(n_codes=512, d_model=128, n_layers=4, n_heads=4, max_constituents=64),
-    "paper": dict(n_codes=8192, d_model=256, n_layers=8, n_heads=8, max_constituents=128),
+    "paper": dict(n_codes=8192, d_model=256, n_layers=3, n_heads=8, max_constituents=128),
 }
 
 

@@ -14,13 +14,14 @@ before the first ``max_constituents`` (128) are kept, as the public code applies
 list before padding; here the survivors are pT-ordered (descending) explicitly, the public code relies on the
 input files' (JetClass) pT order.  Padding positions hold zeros and ``mask == False``.
 
-**Model** (:class:`JetTokenizer`): as OmniJet-α's transformer VQ-VAE, the encoder and the decoder are stacks of
-pre-LN self-attention blocks over the jet's constituents (padding masked, no positional encoding: the encoder is
-permutation-equivariant), so a constituent's latent and its reconstruction are conditioned on the whole jet; the
-quantiser (:class:`hepscaling.models.vq.VectorQuantizer`) sits per constituent on a ``latent_dim``-dimensional
-latent.  ``encode`` gives one code per constituent (-1 at padding), ``decode`` maps a jet's codes back to the 3
-standardised features.  Loss: mean squared reconstruction error over valid constituents and features
-+ ``vq_weight`` x (codebook + ``beta`` commitment loss).
+**Model** (:class:`JetTokenizer`): as OmniJet-α's transformer VQ-VAE, the encoder and the decoder are stacks of pre-LN
+self-attention blocks over the jet's constituents (padding masked, no positional encoding: the encoder is permutation-
+equivariant), so a constituent's latent and its reconstruction are conditioned on the whole jet; the quantiser
+(:class:`hepscaling.models.vq.VectorQuantizer`) sits per constituent on a ``latent_dim``-dimensional latent. Defaults:
+the public OmniJet-α tokenizer's shape (hidden 128, latent 4, 4 blocks) with the 4 attention heads and 8192 codes of
+paper C. ``encode`` gives one code per constituent (-1 at padding), ``decode`` maps a jet's codes back to the 3
+standardised features. Loss: mean squared reconstruction error over valid constituents and features + ``vq_weight`` x
+(codebook + ``beta`` commitment loss).
 
 Trained by :func:`train_tokenizer` (AdamW, gradient-norm clip 5 as the public config, seeded); evaluated by
 :func:`reconstruction_resolution` (per-feature resolution in physical units and codebook usage).
