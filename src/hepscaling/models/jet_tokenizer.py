@@ -194,7 +194,8 @@ def train_tokenizer(x, mask, *, n_codes: int = 8192, steps: int | None = None, e
 
     ``steps`` optimiser steps or ``epochs`` passes (one of them; default 1 epoch) over mini-batches of jets
     drawn by ``torch.randperm`` from a generator seeded by ``seed``; the weights are initialised under
-    ``torch.manual_seed(seed)`` in a forked RNG state (the global state is left alone).  AdamW, constant ``lr``,
+    ``torch.manual_seed(seed)`` in a forked RNG state (the global state is left alone).  AdamW (``weight_decay`` on
+    the weight matrices, none on the codebook, biases and norms; the public config's 1e-2), constant ``lr``,
     gradient-norm clip ``grad_clip``.  ``val=(x_val, mask_val)``: the validation loss (total and reconstruction)
     every ``eval_every`` steps (default: once per epoch) and at the end.  Returns ``(tokenizer, history)`` with
     the tokenizer in eval mode on ``device`` (``pick_device``: CUDA when present) and ``history`` a dict:
@@ -221,7 +222,11 @@ def train_tokenizer(x, mask, *, n_codes: int = 8192, steps: int | None = None, e
     x, mask = x.to(dev), mask.to(dev)
     if val is not None:
         xv, mv = _as_tensor(val[0], torch.float32, dev), _as_tensor(val[1], torch.bool, dev)
-    opt = torch.optim.AdamW(tok.parameters(), lr=lr, weight_decay=weight_decay)
+    # weight decay on the weight matrices only: not on the codebook (it would pull the codes towards 0), biases, norms
+    decay = [p for name, p in tok.named_parameters() if p.ndim >= 2 and name != "vq.codebook"]
+    no_decay = [p for name, p in tok.named_parameters() if not (p.ndim >= 2 and name != "vq.codebook")]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": weight_decay},
+                             {"params": no_decay, "weight_decay": 0.0}], lr=lr)
     gen = torch.Generator().manual_seed(seed)
     t0, step, evals = time.perf_counter(), 0, []
     run_loss, run_rec, run_n = 0.0, 0.0, 0
