@@ -90,7 +90,9 @@ record("hcal_eta_period", p_eta)
 record("ecal_barrel_period", p_ecal)
 record("ecal_lattice_edge", edge)
 record("dead_hcal_towers", len(dead))
+record("dead_hcal_towers_of_the_card_found", n_true_found, note=f"of the card's {len(truth)} in the same range")
 sheet.check("fig2.cell_grid", p_eta, detail=f"φ period {p_phi:.4f}")
-sheet.check("fig2.dead_cells", len(dead), detail="HCAL towers within |η| < 1.3")
+sheet.check("fig2.dead_cells", len(dead), detail=f"HCAL towers within |η| < {eta_edges[-1]:.3f}; {n_true_found} of the "
+                                                 f"card's {len(truth)} dead towers there found")
 sheet.check("fig2.endcap_1p6", edge, detail=f"the {p_ecal:.4f} photon lattice (ECAL barrel) stops")
 sheet
