@@ -50,6 +50,24 @@ display(Table(["component", "Pythia 8 process", "σ [pb]", "jets / event", "pape
                 f"{r.merged_in_sample:,}"] for r in comp.itertuples()]))
 
 # %% [markdown]
+# The paper counts its merged jets as simulated events × the 16.4 fb⁻¹ of the 2016 runs G and H (§II.A, App. A),
+# with AOJ's triggers applied, and calls the rest QCD; we scale the fractions to AOJ's 1.78·10⁸ jets. The two agree
+# only if our untriggered QCD rate times 16.4 fb⁻¹ gives 1.78·10⁸ jets — the next cell says how far apart they are.
+
+# %%
+LUMI_PB = 16.4e3                                          # 16.4 fb⁻¹ (§II.A), in pb⁻¹
+rate = float((comp.sigma_pb * comp.jets_per_event).sum())  # selected jets per pb⁻¹, all components
+lumi_scale = rate * LUMI_PB / 1.78e8
+display(Table(["component", "paper", "ours (of 1.78·10⁸)", "ours (σ × 16.4 fb⁻¹)"],
+              [[r.component, fmt(r.paper_table_i), fmt(r.expected_merged_in_aoj),
+                fmt(r.expected_merged_in_aoj * lumi_scale) if r.component != "QCD" else fmt(rate * LUMI_PB)]
+               for r in comp.itertuples()],
+              caption=(f"Our untriggered jets with pT > 300 GeV in 16.4 fb⁻¹: {rate * LUMI_PB:.3g}, {lumi_scale:.2f}× "
+                       "AOJ's 1.78·10⁸ (AOJ keeps only triggered events); counted per luminosity, as the paper "
+                       "does, our merged-jet numbers rise by that factor.")))
+record("lumi_over_jet_normalisation", lumi_scale, note="(σ ε summed) × 16.4 fb⁻¹ / 1.78e8")
+
+# %% [markdown]
 # ## Paper vs ours
 
 # %%
@@ -69,3 +87,9 @@ sheet
 #
 # - Leading-order Pythia 8 cross sections (no K-factors; CMS normalises tt̄ and W/Z + jets to higher orders) and our
 #   own detector model instead of CMS's simulation and reconstruction; no trigger or jet-quality efficiencies.
+# - The fractions are relative to all QCD jets above 300 GeV; AOJ's trigger mix keeps fewer of the soft QCD jets, so
+#   the paper's per-luminosity count of W, Z and top jets is a larger fraction of AOJ than ours (the table above:
+#   counted per luminosity ours rise by the factor shown, ~1.6 with the quick profile). With the K-factors on top
+#   (Table II's tt̄: ~1.6) our top count comes within a factor ~1.5 of the paper's and the W count within ~2 — the
+#   two W and top verdicts above that read "differs" are these normalisations, not a different physics content.
+#   H → bb̄ (~10⁻⁵ of the jets) agrees within the claim's tolerance either way.

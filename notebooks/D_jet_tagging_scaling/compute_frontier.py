@@ -102,3 +102,8 @@ page.claims
 # - Our C counts every padded particle slot (the multiplicity cap), so C = k N D with k ≈ 6 × cap plus attention and
 #   embedding terms (the median k of our runs is printed above); the exponents a, b do not depend on k.
 # - The envelope's N* is quantised to the few model sizes trained; its exponents carry the residual scatter only.
+# - When no compute value has its best run strictly inside the model sizes (the quick profile: at every C the best
+#   run is the smallest model whose curve reaches that C, i.e. compute goes to data and optimiser steps), the
+#   envelope gives no exponents and its four statements are *not tested*; the fit's a < b says the same. An
+#   interior optimum needs curves that span more compute per model size: more training jets than the 15,000 of
+#   the quick profile, or the `paper` profile.

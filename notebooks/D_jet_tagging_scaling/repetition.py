@@ -92,8 +92,10 @@ elif rfit.at_bound:
 else:
     page.claims.check("repetition.gain_above_one", float(rfit.gain(e_max)),
                       detail=f"R* = {rfit.R_star:.3g} ± {rfit.R_star_err:.2g}, after {e_max} epochs")
-    page.claims.check("repetition.gain_bounded", not rfit.at_bound,
-                      detail=f"R* = {rfit.R_star:.3g}, search range 0.01 … 10⁴")
+    constrained = bool(not rfit.at_bound and np.isfinite(rfit.log_R_star_err) and rfit.log_R_star_err < 1.0)
+    page.claims.check("repetition.gain_bounded", constrained,
+                      detail=(f"R* = {rfit.R_star:.3g}, known to a factor e^{rfit.log_R_star_err:.2g} "
+                              f"(constrained: within a factor e), search range 0.01 … 10⁴"))
 if np.isfinite(ratio):
     page.claims.check("repetition.worth_less_than_fresh", ratio, detail=f"{int(cmp.log_ratio.notna().sum())} runs")
 else:
@@ -106,3 +108,7 @@ page.claims
 # - The effective-data form is Muennighoff et al.'s (the abstract does not give the paper's); the data law is fitted
 #   on our fresh runs at one model size only.
 # - Each repeated run has its own cosine schedule over all its epochs.
+# - At these sizes a run is limited by its optimiser steps more than by its data: a second pass over the same jets
+#   buys nearly as much as fresh jets (Muennighoff et al. found the same up to ~4 epochs). Repeated and fresh runs
+#   then differ by less than the run-to-run scatter of one seed, the mean log ratio can come out of either sign, and
+#   R* is not pinned down — the gain D'/U stays close to the number of epochs, with no visible saturation.

@@ -88,3 +88,7 @@ page.claims
 #   exponents are those of a different, much earlier part of the curves.
 # - Every grid run sees its D jets once (one epoch, cosine schedule over that pass); the paper's training schedule is
 #   not in the abstract.
+# - At these sizes one pass is few optimiser steps (the quick profile: batches of 16, so 125 steps at D = 2,000 and
+#   938 at D = 15,000): a larger D means more data *and* more steps, and no run is near convergence. The losses fall
+#   well below the ln 10 = 2.303 of a guess, but the fitted exponents describe this early, step-limited regime, and a
+#   single seed per point leaves a scatter of several per cent (visible as crossings of the curves).

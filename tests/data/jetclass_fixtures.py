@@ -6,7 +6,8 @@ can drop branches, change dtypes or give branches different lengths to make bad 
 
 ``VectorTree`` stands in for a public file, whose ``part_*`` branches are ``std::vector<float>`` /
 ``std::vector<int32_t>``: uproot cannot write those, so the loader's tree interface (``jetclass._Tree``) is replaced
-by this in-memory tree reporting the public type names, with no counter branches.
+by this in-memory tree reporting the public type names, with no counter branches.  A genuine ``std::vector`` file,
+written once by ROOT's own Python wheels, is ``files/jetclass_std_vector.root`` (``make_std_vector_fixture.py``).
 """
 import awkward as ak
 import numpy as np

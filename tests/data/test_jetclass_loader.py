@@ -301,3 +301,27 @@ def test_empty_file_round_trip(tmp_path):
                     {b: np.zeros(0) for b in jc.JET_BRANCHES}, jc.one_hot_labels([]))
     s = jc.load(path)
     assert len(s) == 0 and s.constituents.shape == (0, 1, 4) and list(s.jets.columns) == list(jc.JET_BRANCHES)
+
+
+def test_real_std_vector_file_reads_like_the_counter_layout(tmp_path):
+    """tests/data/files/jetclass_std_vector.root was written by ROOT itself (tests/data/make_std_vector_fixture.py):
+    its part_* are genuine std::vector<float>/<int32_t> TBranchElements without counters, as in the public files.
+    The loader must read the very jets the fixture maker put there, exactly as from the counter layout."""
+    import make_std_vector_fixture as mk
+
+    path = mk.OUT
+    tree = uproot.open(path)[jc.TREE]
+    assert tree["part_px"].typename == "std::vector<float>" and tree["part_isMuon"].typename == "std::vector<int32_t>"
+    assert not any(k.startswith("n") for k in tree.keys())            # no counter branch anywhere
+    parts, jets, labels = random_jetclass_jets(mk.CLASSES, seed=mk.SEED, max_const=mk.MAX_CONST)
+    s = jc.load(path, chunk_size=4)                                    # two chunks: 4 + 2 jets
+    ref = jc.load(write_public_like(tmp_path / "same.root", parts, jets, labels))
+    assert [jc.LABEL_NAMES[i] for i in s.labels] == mk.CLASSES
+    np.testing.assert_array_equal(s.n_constituents, ak.to_numpy(ak.num(parts["part_px"])))
+    np.testing.assert_array_equal(s.constituents, ref.constituents)
+    np.testing.assert_array_equal(s.mask, ref.mask)
+    np.testing.assert_array_equal(s.jets.to_numpy(), ref.jets.to_numpy())
+    for b in ref.fields:
+        np.testing.assert_array_equal(s.fields[b], ref.fields[b])
+    # and the values are the fixture's: the first jet's energies in file order
+    np.testing.assert_array_equal(s.constituents[0, :s.n_constituents[0], 0], ak.to_numpy(parts["part_energy"][0]))

@@ -43,6 +43,27 @@ def test_granularity_boundary_where_the_cells_grow():
     assert edge == pytest.approx(1.5, abs=0.1) and np.nanmin(r[:14]) > 0.9
 
 
+def test_dead_cells_found_on_the_cms_card_are_the_cards_dead_towers():
+    # candidates at the centres of the live HCAL towers of the CMS card (|eta| < 1.3): what the measurement finds
+    # from the positions alone must be exactly the card's dead towers on the measured lattice
+    from hepscaling.detector.calorimeter import grid
+    from hepscaling.detector.cards import load_card
+
+    g = grid(next(c for c in load_card("cms").calorimeters if c.name == "HCAL"))
+    live = np.flatnonzero(~g.dead & (np.abs(g.eta_centre) < 1.3))
+    pick = np.random.default_rng(4).choice(live, 300_000)
+    eta, phi = g.eta_centre[pick], g.phi_centre[pick]
+    periods = np.linspace(0.02, 0.3, 561)
+    p_eta, p_phi = occupancy.lattice_period(eta[:20_000], periods), occupancy.lattice_period(phi[:20_000], periods)
+    counts, eta_edges, phi_edges = occupancy.occupancy(eta, phi, p_eta, p_phi, eta_max=1.3)
+    truth = occupancy.card_dead_cells(eta_edges, phi_edges)
+    n_dead_in_range = int((g.dead & (np.abs(g.eta_centre) < eta_edges[-1])).sum())
+    assert len(truth) == n_dead_in_range > 0
+    assert {tuple(x) for x in occupancy.dead_cells(counts)} == {tuple(x) for x in truth}
+    with pytest.raises(ValueError, match="calorimeter"):
+        occupancy.card_dead_cells(eta_edges, phi_edges, calorimeter="HF")
+
+
 def test_config_refuses_unknown_keys():
     prof = {"name": "t", "path": "t.yaml", "papers": {"aspen_open_jets": {"ecm": 13000.0, "xsec_events": 10,
                                                                          "typo": 1}}}

@@ -73,6 +73,33 @@ def test_huber_bootstrap_pulls_over_seeds():
     check_pulls(pulls, 0.75, (0.5, 1.7))
 
 
+def test_bootstrap_leaves_out_resamples_whose_refit_diverges(monkeypatch):
+    """A resample can leave a term unconstrained, and its refit runs off to log A ~ 10³ (exp overflows): such
+    refits are left out and counted, not an OverflowError and not infinite errors."""
+    import hepscaling.scaling.fit as fitmod
+
+    N, D = grid()
+    L = surface(N, D) * np.exp(0.01 * np.random.default_rng(3).standard_normal(N.size))
+    ref = fit_loss_surface(N, D, L, n_boot=30, seed=3)
+    real, calls = fitmod._fit_surface_once, []
+
+    def every_third_diverges(method, starts, *args):
+        th, obj = real(method, starts, *args)
+        calls.append(1)
+        if len(calls) > 1 and len(calls) % 3 == 0:        # the first call is the fit itself
+            th = np.array(th, dtype=float)
+            th[1] = 1000.0                                   # log A
+        return th, obj
+
+    monkeypatch.setattr(fitmod, "_fit_surface_once", every_third_diverges)
+    fit = fit_loss_surface(N, D, L, n_boot=30, seed=3)
+    assert fit.bootstrap.shape == (30, 5) and np.all(np.isfinite(fit.bootstrap))
+    assert fit.n_boot_diverged == (len(calls) - 1) // 3 > 0
+    assert "diverging resamples left out" in fit.summary() and ref.n_boot_diverged == 0
+    assert all(np.isfinite(v) for v in fit.errors.values())
+    assert fit.params == ref.params                          # the fit itself is untouched
+
+
 def test_unweighted_errors_scale_with_the_scatter():
     """Without sigma the covariance is scaled by chi2/ndof: the same data with 10x the noise give ~10x the errors."""
     N, D = grid()

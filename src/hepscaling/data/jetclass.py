@@ -21,7 +21,8 @@ Each file has one TTree ``tree``, one entry per jet, with the branches
 The public files store ``part_*`` as ``std::vector`` branches; uproot cannot write those, so the files we write
 (:func:`write`, via ``uproot``'s ``mktree``) store them as ``float[]`` / ``int32_t[]`` branches with one shared
 counter branch ``npart``.  The loader reads branches by name and accepts both flavours: uproot turns either into the
-same jagged array.  Bad input stops with one :class:`DataFormatError` naming the file, the branch and the jet
+same jagged array (tested on both: a small file written by ROOT itself with genuine ``std::vector`` branches,
+``tests/data/files/jetclass_std_vector.root``, and files in uproot's counter layout).  Bad input stops with one :class:`DataFormatError` naming the file, the branch and the jet
 (entry).
 """
 from __future__ import annotations
@@ -72,8 +73,9 @@ class _Tree:
     """What the loader needs from a TTree: its entries, each branch's type, and arrays by branch name.
 
     Reading goes through this small interface only, so that both branch flavours — ``std::vector<T>`` (the public
-    files) and ``T[]`` with a counter (what uproot writes) — take the same path; the tests substitute an in-memory
-    tree with ``std::vector`` type names here (no ``std::vector`` file can be written offline).
+    files) and ``T[]`` with a counter (what uproot writes) — take the same path; the tests also substitute an in-memory
+    tree with ``std::vector`` type names here (to control the chunked reads), besides reading a ROOT-written
+    ``std::vector`` fixture file.
     """
 
     def __init__(self, path: Path, file, ttree):

@@ -556,7 +556,8 @@ def _fit_surface_once(method, starts, logN, logD, L, s, delta):
 def _natural(theta) -> np.ndarray:
     """(log E, log A, alpha, log B, beta) -> (E, A, alpha, B, beta)."""
     e, a, al, b, be = theta
-    return np.array([math.exp(e), math.exp(a), al, math.exp(b), be])
+    with np.errstate(over="ignore"):
+        return np.array([np.exp(e), np.exp(a), al, np.exp(b), be], dtype=float)
 
 
 @dataclass
@@ -567,7 +568,8 @@ class LossSurfaceFit:
     * ``error_method``: ``"covariance"`` (inverse of the Gauss-Newton Hessian JᵀJ of the weighted least squares,
       scaled by χ²/ndof when no ``sigma`` was given), ``"bootstrap"`` (standard deviations and covariance of the
       parameters refitted on ``n_boot`` resamplings of the runs with replacement; ``bootstrap`` holds the samples,
-      one row of (E, A, alpha, B, beta) each) or ``"none"`` (nan).
+      one row of (E, A, alpha, B, beta) each; a resample whose refit runs off to an infinite parameter — a term it
+      cannot pin down — is left out and counted in ``n_boot_diverged``) or ``"none"`` (nan).
     * ``method``: ``"huber"`` (log space, Huber loss with ``delta``) or ``"wls"``; ``objective``: the minimised
       Σ Huber_δ(residual of log L) or χ²; ``chi2``/``ndof`` of the weighted least squares (nan for Huber).
     * ``flops_per_nd``: k of ``C = k N D`` (6 for a transformer's forward + backward pass).
@@ -591,6 +593,7 @@ class LossSurfaceFit:
     L: np.ndarray = field(repr=False)
     sigma: np.ndarray | None = field(repr=False, default=None)
     bootstrap: np.ndarray | None = field(repr=False, default=None)
+    n_boot_diverged: int = 0
 
     def predict(self, N, D) -> np.ndarray:
         """The fitted surface at (N, D) (broadcast against each other)."""
@@ -654,6 +657,8 @@ class LossSurfaceFit:
         parts = ", ".join(f"{k} = {_fmt(self.params[k], self.errors[k])}" for k in SURFACE_PARAMS)
         extra = (f"χ²/ndof = {self.chi2:.2f}/{self.ndof}" if self.method == "wls"
                  else f"Huber δ = {self.delta:g}")
+        if self.n_boot_diverged:
+            extra += f", {self.n_boot_diverged} diverging resamples left out"
         return (f"{SURFACE_FORMULA}: {parts}; a = {_fmt(self.a, self.a_err)}, b = {_fmt(self.b, self.b_err)}  "
                 f"[{self.n_points} runs, {self.method}, errors: {self.error_method}, {extra}]")
 
@@ -751,16 +756,21 @@ def _fit_loss_surface(N, D, L, s, method, delta, errors, n_boot, seed, flops_per
         cov = T @ cov_t @ T.T
     elif errors == "bootstrap":
         rng = np.random.default_rng(seed)
-        rows, tries = [], 0
+        rows, tries, diverged = [], 0, 0
         while len(rows) < n_boot:
             tries += 1
             if tries > 20 * n_boot:
-                raise FitError(f"{who}: bootstrap resamples keep having fewer than 3 distinct N or D; add runs")
+                raise FitError(f"{who}: bootstrap resamples keep having fewer than 3 distinct N or D, or refits "
+                               f"that diverge ({diverged}); add runs")
             idx = rng.integers(0, n, n)
             if np.unique(N[idx]).size < 3 or np.unique(D[idx]).size < 3:
                 continue
             th, _ = _fit_surface_once(method, [theta], logN[idx], logD[idx], L[idx], ws[idx], delta)
-            rows.append(_natural(th))
+            row = _natural(th)
+            if not np.all(np.isfinite(row)):
+                diverged += 1
+                continue
+            rows.append(row)
         boot = np.array(rows)
         cov = np.cov(boot.T, ddof=1)
     else:
@@ -772,7 +782,8 @@ def _fit_loss_surface(N, D, L, s, method, delta, errors, n_boot, seed, flops_per
                           cov=np.asarray(cov, dtype=float), error_method=errors, method=method,
                           delta=float(delta) if method == "huber" else None, objective=float(obj), chi2=chi2,
                           ndof=int(ndof), n_points=int(n), n_starts=len(starts), flops_per_nd=float(flops_per_nd),
-                          N=N, D=D, L=L, sigma=s, bootstrap=boot)
+                          N=N, D=D, L=L, sigma=s, bootstrap=boot,
+                          n_boot_diverged=int(diverged) if errors == "bootstrap" else 0)
 
 
 # ============================================================================ compute frontier: lower envelope

@@ -78,3 +78,23 @@ def dead_cells(counts, min_neighbours: float = 5.0) -> np.ndarray:
                       for di in (-1, 0, 1) for dj in (-1, 0, 1) if (di, dj) != (0, 0)])
     mean = np.nanmean(neigh, axis=0)
     return np.argwhere((c == 0) & (mean >= min_neighbours))
+
+
+def card_dead_cells(eta_edges, phi_edges, card: str = "cms", calorimeter: str = "HCAL") -> np.ndarray:
+    """The check of :func:`dead_cells` against the truth: indices (i_eta, i_phi) of the cells of the measured lattice
+    (``eta_edges`` × ``phi_edges``, as :func:`occupancy` returns them) whose centre lies in a dead cell of
+    ``calorimeter`` in the detector ``card`` (:func:`hepscaling.detector.cards.load_card`)."""
+    from ...detector.calorimeter import grid
+    from ...detector.cards import load_card
+
+    cals = {c.name: c for c in load_card(card).calorimeters}
+    if calorimeter not in cals:
+        raise ValueError(f"card_dead_cells: calorimeter must be one of {sorted(cals)}, got {calorimeter!r}")
+    g = grid(cals[calorimeter])
+    eta_edges, phi_edges = np.asarray(eta_edges, dtype=float), np.asarray(phi_edges, dtype=float)
+    ec, pc = 0.5 * (eta_edges[1:] + eta_edges[:-1]), 0.5 * (phi_edges[1:] + phi_edges[:-1])
+    E, P = np.meshgrid(ec, (pc + np.pi) % (2 * np.pi) - np.pi, indexing="ij")
+    cell = g.cell_of(E.ravel(), P.ravel()).reshape(E.shape)
+    dead = np.zeros(E.shape, dtype=bool)
+    dead[cell >= 0] = g.dead[cell[cell >= 0]]
+    return np.argwhere(dead)
