@@ -2,8 +2,9 @@
 massless four-vectors rebuilt from them, and the five jet observables of Figs. 3 and 4.
 
 * **Features** (:func:`features`): each constituent's pT, Δη = η − η_jet and Δφ = φ − φ_jet (wrapped to (−π, π]) to
-  the axis of the jet summed from *all* its constituents (E-scheme), the ``max_constituents`` highest-pT ones kept
-  (the paper: the first 128), in decreasing pT.
+  the axis of the jet summed from *all* its constituents (E-scheme), in decreasing pT.  The model's preprocessing
+  (:func:`hepscaling.models.jet_tokenizer.standardise_constituents`: |Δη|, |Δφ| < 0.8, then the first
+  ``max_constituents``, the paper's 128) is applied to generated and reference jets alike.
 * **Jets from constituents** (:func:`massless_p4`): each (pT, Δη, Δφ) becomes a massless four-vector
   (E, px, py, pz) = pT (cosh Δη, cos Δφ, sin Δφ, sinh Δη), i.e. the jet placed at η = φ = 0.  For massless
   constituents a common shift in η is a longitudinal boost and a common shift in φ a rotation about the beam, so jet
@@ -23,14 +24,15 @@ OBSERVABLES = {"pt": "jet $p_T$ [GeV]", "mass": "jet mass [GeV]", "tau21": r"$\t
                "multiplicity": "constituents $N$"}
 
 
-def features(constituents, mask, max_constituents: int) -> tuple[np.ndarray, ...]:
-    """``(pt, deta, dphi, mask)`` of the ``max_constituents`` highest-pT constituents of each jet, pT-ordered,
-    float32 ``(N, max_constituents)`` (zero-padded) and a bool mask; from padded (E, px, py, pz) ``constituents``
-    ``(N, M, 4)`` with their ``mask`` ``(N, M)``."""
+def features(constituents, mask, max_constituents: int | None = None) -> tuple[np.ndarray, ...]:
+    """``(pt, deta, dphi, mask)`` of the ``max_constituents`` (default: all) highest-pT constituents of each jet,
+    pT-ordered, float32 ``(N, max_constituents)`` (zero-padded) and a bool mask; from padded (E, px, py, pz)
+    ``constituents`` ``(N, M, 4)`` with their ``mask`` ``(N, M)``."""
     c = np.asarray(constituents, dtype=np.float64)
     m = np.asarray(mask, dtype=bool)
     if c.ndim != 3 or c.shape[2] != 4 or m.shape != c.shape[:2]:
         raise ValueError(f"features: constituents must be (N, M, 4) with a mask (N, M), got {c.shape} and {m.shape}")
+    max_constituents = c.shape[1] if max_constituents is None else max_constituents
     if int(max_constituents) < 1:
         raise ValueError(f"features: max_constituents must be a positive integer, got {max_constituents!r}")
     E, px, py, pz = np.moveaxis(np.where(m[..., None], c, 0.0), -1, 0)

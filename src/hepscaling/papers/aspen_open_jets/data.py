@@ -93,22 +93,22 @@ def _jetclass_settings(cfg: dict) -> jetclass_like.JetClassLikeSettings:
 
 
 @cached
-def _aspen_features(paths: tuple, n_jets: int, max_constituents: int) -> tuple:
+def _aspen_features(paths: tuple, n_jets: int) -> tuple:
     from .constituents import features
     s = concatenate([aspen.load(p) for p in paths])
     s = s.take(np.arange(min(len(s), n_jets)))
-    return features(s.constituents, s.mask, max_constituents)
+    return features(s.constituents, s.mask)
 
 
 @cached
-def _jetclass_features(paths: tuple, n_per_class: int, classes: tuple, max_constituents: int, seed: int) -> tuple:
+def _jetclass_features(paths: tuple, n_per_class: int, classes: tuple, seed: int) -> tuple:
     """Features of ``n_per_class`` jets of each class (the first ones of their files), shuffled with ``seed``."""
     from .constituents import features
     parts = []
     for c in classes:
         mine = [p for p in paths if jetclass.class_of_file(p) == c]
         s = jetclass.load(mine, n_jets=n_per_class, classes=[c])
-        parts.append(features(s.constituents, s.mask, max_constituents))
+        parts.append(features(s.constituents, s.mask))
     arrays = [np.concatenate(a) for a in zip(*parts)]
     order = np.random.default_rng(seed).permutation(len(arrays[0]))
     return tuple(a[order] for a in arrays)
@@ -121,13 +121,13 @@ def _split(arrays: tuple, a: int, b: int) -> dict:
 def pretraining_jets(cfg: dict, seed: int = 0) -> dict:
     """The AOJ-like jets of the pretraining (``omnijet.pretrain.jets``, generated when missing with the section's
     AOJ-like settings): ``{"train": ..., "val": ...}``, the last ``val_jets`` validating; each a dict of
-    ``pt, deta, dphi, mask`` (:func:`constituents.features`)."""
+    ``pt, deta, dphi, mask`` of all constituents (:func:`constituents.features`)."""
     o = cfg["omnijet"]
     n = o["pretrain"]["jets"]
     settings = aspen_like.AspenLikeSettings(jets_per_shard=cfg["aoj_per_shard"],
                                             calibration_events=cfg["aoj_calibration_events"])
     paths = tuple(Path(p) for p in aspen_like.ensure(n, seed=seed, settings=settings))
-    arrays = _aspen_features(paths, n, o["max_constituents"])
+    arrays = _aspen_features(paths, n)
     cut = len(arrays[0]) - o["pretrain"]["val_jets"]
     return {"train": _split(arrays, 0, cut), "val": _split(arrays, cut, len(arrays[0]))}
 
@@ -138,8 +138,7 @@ def scratch_tokenizer_jets(cfg: dict, seed: int = 0) -> dict:
     shuffled; the last 10 % validate."""
     n = cfg["jetclass_per_class"]
     paths = jetclass_like.ensure(n, split="train", seed=seed, settings=_jetclass_settings(cfg))
-    arrays = _jetclass_features(tuple(Path(p) for p in paths), n, tuple(jetclass_like.CLASSES),
-                                cfg["omnijet"]["max_constituents"], seed)
+    arrays = _jetclass_features(tuple(Path(p) for p in paths), n, tuple(jetclass_like.CLASSES), seed)
     cut = len(arrays[0]) - max(1, len(arrays[0]) // 10)
     return {"train": _split(arrays, 0, cut), "val": _split(arrays, cut, len(arrays[0]))}
 
@@ -162,7 +161,7 @@ def target_jets(cfg: dict, target: str, seed: int = 0) -> dict:
     out = {}
     for split, n_jets in (("train", n), ("test", o["n_test"])):
         paths = jetclass_like.ensure(n_jets, split=split, seed=seed, classes=[label], settings=_jetclass_settings(cfg))
-        out[split] = _jetclass_features(tuple(Path(p) for p in paths), n_jets, (label,), o["max_constituents"], seed)
+        out[split] = _jetclass_features(tuple(Path(p) for p in paths), n_jets, (label,), seed)
     pool = out["train"]
     return {"train": _split(pool, 0, d), "val": _split(pool, d, n), "test": _split(out["test"], 0, o["n_test"])}
 

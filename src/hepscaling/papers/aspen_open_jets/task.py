@@ -71,16 +71,26 @@ def _take(part: dict, n: int | None = None) -> dict:
     return {k: v[:n] for k, v in part.items()}
 
 
-def standardised(part: dict):
-    """``(x, mask)`` torch tensors of a part's constituents, standardised as OmniJet-α
-    (:func:`hepscaling.models.jet_tokenizer.standardise_constituents`)."""
-    x = jet_tokenizer.standardise_constituents(part["pt"], part["deta"], part["dphi"], part["mask"])
-    return torch.as_tensor(np.asarray(x), dtype=torch.float32), torch.as_tensor(part["mask"])
+def standardised(part: dict, max_constituents: int):
+    """``(x, mask)`` torch tensors of a part's constituents, preprocessed as OmniJet-α
+    (:func:`hepscaling.models.jet_tokenizer.standardise_constituents`: |Δη|, |Δφ| < 0.8, the first
+    ``max_constituents`` by pT, log pT − 1.8, 3 Δη, 3 Δφ)."""
+    x, m = jet_tokenizer.standardise_constituents(part["pt"], part["deta"], part["dphi"], part["mask"],
+                                                  max_constituents=int(max_constituents))
+    return torch.as_tensor(x), torch.as_tensor(m)
 
 
-def tokens_of(tokenizer, part: dict) -> torch.Tensor:
+def preprocessed(part: dict, max_constituents: int) -> dict:
+    """The constituents the model sees (after :func:`standardised`), back in ``pt, deta, dphi, mask``: the
+    reference jets, so that generated and reference jets pass the same cuts and cap."""
+    x, m = standardised(part, max_constituents)
+    pt, deta, dphi = jet_tokenizer.unstandardise_constituents(x, m)
+    return {"pt": pt, "deta": deta, "dphi": dphi, "mask": m.numpy()}
+
+
+def tokens_of(tokenizer, part: dict, max_constituents: int) -> torch.Tensor:
     """Token sequences (start, codes, stop, padding) of a part's jets."""
-    x, m = standardised(part)
+    x, m = standardised(part, max_constituents)
     with torch.no_grad():
         codes = tokenizer.encode(x, m)
     return torch.as_tensor(jet_gpt.to_sequences(codes), dtype=torch.long)
@@ -105,7 +115,7 @@ def observables_of(part: dict) -> dict[str, np.ndarray]:
 @functools.lru_cache(maxsize=4)
 def _test_observables(key: str) -> dict:
     dcfg, target = json.loads(key)
-    return observables_of(jets(dcfg, target)["test"])
+    return observables_of(preprocessed(jets(dcfg, target)["test"], dcfg["omnijet"]["max_constituents"]))
 
 
 def test_observables(dcfg: dict, target: str) -> dict:
@@ -135,19 +145,20 @@ def run_tokenizer(point: dict, seed: int, dcfg: dict, device: str | None) -> dic
     source = point["source"]
     if source not in ("aoj", "jetclass"):
         raise TaskError(f"paper C tokenizer: source must be 'aoj' or 'jetclass', got {source!r}")
-    data = jets(dcfg, source)
-    x, m = standardised(data["train"])
-    xv, mv = standardised(data["val"])
-    tok, history = jet_tokenizer.train_tokenizer(x, m, n_codes=int(dcfg["omnijet"]["n_codes"]), seed=seed, device=device,
-                                                 val=(xv, mv), **dcfg["omnijet"]["tokenizer"])
+    data, o = jets(dcfg, source), dcfg["omnijet"]
+    x, m = standardised(data["train"], o["max_constituents"])
+    xv, mv = standardised(data["val"], o["max_constituents"])
+    tok, history = jet_tokenizer.train_tokenizer(x, m, n_codes=int(o["n_codes"]), seed=seed, device=device,
+                                                 val=(xv, mv), progress=False, **o["tokenizer"])
     tok = tok.cpu().eval()
     res = jet_tokenizer.reconstruction_resolution(tok, xv, mv)
-    usage = jet_tokenizer.codebook_usage(tok, xv, mv)
     out = {"tokenizer": Artifact(tok), "n_train_jets": int(len(x)), "n_val_jets": int(len(xv)),
-           "n_constituents_train": int(m.sum())}
-    out.update({f"resolution_{k}": float(v) for k, v in dict(res).items()})
-    out.update({f"usage_{k}": float(v) for k, v in dict(usage).items()})
-    out["history"] = _plain_history(history)
+           "n_constituents_train": int(m.sum()), "n_params": int(history["n_params"]),
+           "train_wall_s": float(history["wall_s"]), "n_replaced": int(history["n_replaced"])}
+    for feat in ("pt_rel", "deta", "dphi"):
+        out.update({f"{feat}_{k}": float(v) for k, v in res[feat].items()})
+    out.update({f"usage_{k}": float(v) for k, v in res["codebook_usage"].items()})
+    out["history"] = _plain_history(history["evals"])
     return out
 
 
@@ -208,7 +219,8 @@ def run_pretrain(point: dict, seed: int, dcfg: dict, context: dict, device: str 
     data = jets(dcfg, "aoj")
     gpt = build_gpt(dcfg, seed)
     p = dcfg["omnijet"]["pretrain"]
-    fit = fit_gpt(gpt, tokens_of(tok, data["train"]), tokens_of(tok, data["val"]), batch_size=p["batch_size"],
+    cap = dcfg["omnijet"]["max_constituents"]
+    fit = fit_gpt(gpt, tokens_of(tok, data["train"], cap), tokens_of(tok, data["val"], cap), batch_size=p["batch_size"],
                   lr=p["lr"], max_epochs=p["max_epochs"], patience=p["patience"], seed=seed, device=device)
     state = {k: v.detach().cpu().clone() for k, v in gpt.state_dict().items()}
     return {"backbone": Artifact(state), "n_params": int(jet_gpt.n_params(gpt)), **_fit_summary(fit)}
@@ -217,13 +229,12 @@ def run_pretrain(point: dict, seed: int, dcfg: dict, context: dict, device: str 
 def run_reference(point: dict, seed: int, dcfg: dict, context: dict) -> dict:
     target, which = point["target"], point["tokenizer"]
     data = jets(dcfg, target)
-    real = _take(data["val"], int(dcfg["omnijet"]["n_generate"]))
+    cap = dcfg["omnijet"]["max_constituents"]
+    real = preprocessed(_take(data["val"], int(dcfg["omnijet"]["n_generate"])), cap)
     if which != "none":
         tok = tokenizer_for(context, which)
-        x, m = standardised(real)
-        with torch.no_grad():
-            codes = tok.encode(x, m)
-        real = decoded(tok, codes)
+        x, m = standardised(real, cap)
+        real = decoded(tok, tok.encode(x, m))
     obs = observables_of(real)
     return {**distances(obs, dcfg, target), "n_jets": int(len(real["pt"])),
             "mean_multiplicity": float(obs["multiplicity"].mean())}
@@ -251,7 +262,8 @@ def run_finetune(point: dict, seed: int, dcfg: dict, context: dict, device: str 
     if strategy == "finetuned":
         gpt.load_state_dict(_source_artifact(context, {"stage": "pretrain"}, "backbone"))
     f = dcfg["omnijet"]["finetune"]
-    fit = fit_gpt(gpt, tokens_of(tok, _take(data["train"], D)), tokens_of(tok, _take(data["val"], n_v)),
+    cap = dcfg["omnijet"]["max_constituents"]
+    fit = fit_gpt(gpt, tokens_of(tok, _take(data["train"], D), cap), tokens_of(tok, _take(data["val"], n_v), cap),
                   batch_size=f["batch_size"], lr=f["lr"], max_epochs=f["max_epochs"], patience=f["patience"],
                   seed=seed, device=device)
     gpt = gpt.cpu().eval() if not torch.cuda.is_available() else gpt.eval()
