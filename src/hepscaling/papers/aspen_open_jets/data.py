@@ -109,7 +109,8 @@ def _jetclass_features(paths: tuple, n_per_class: int, classes: tuple, seed: int
         mine = [p for p in paths if jetclass.class_of_file(p) == c]
         s = jetclass.load(mine, n_jets=n_per_class, classes=[c])
         parts.append(features(s.constituents, s.mask))
-    arrays = [np.concatenate(a) for a in zip(*parts)]
+    width = max(a[0].shape[1] for a in parts)            # classes' files differ in their widest jet: pad
+    arrays = [np.concatenate([np.pad(x, [(0, 0), (0, width - x.shape[1])]) for x in a]) for a in zip(*parts)]
     order = np.random.default_rng(seed).permutation(len(arrays[0]))
     return tuple(a[order] for a in arrays)
 

@@ -91,9 +91,7 @@ def preprocessed(part: dict, max_constituents: int) -> dict:
 def tokens_of(tokenizer, part: dict, max_constituents: int) -> torch.Tensor:
     """Token sequences (start, codes, stop, padding) of a part's jets."""
     x, m = standardised(part, max_constituents)
-    with torch.no_grad():
-        codes = tokenizer.encode(x, m)
-    return torch.as_tensor(jet_gpt.to_sequences(codes), dtype=torch.long)
+    return jet_gpt.to_sequences(tokenizer.encode(x, m).cpu(), tokenizer.n_codes)
 
 
 def decoded(tokenizer, codes) -> dict:
@@ -179,30 +177,15 @@ def build_gpt(dcfg: dict, seed: int) -> jet_gpt.JetGPT:
                           int(dcfg["omnijet"]["max_constituents"]) + 2)
 
 
-class _NextTokenLoss(torch.nn.Module):
-    """The GPT as the shared training loop sees it: ``forward(tokens)`` is the mean next-token cross-entropy
-    (padding masked; :func:`hepscaling.models.jet_gpt.next_token_loss`)."""
-
-    def __init__(self, gpt):
-        super().__init__()
-        self.gpt = gpt
-
-    def forward(self, tokens):
-        return jet_gpt.next_token_loss(self.gpt, tokens)
-
-
-def _value_loss(value, _targets):
-    return value
-
-
 def fit_gpt(gpt, tokens: torch.Tensor, val_tokens: torch.Tensor, *, batch_size: int, lr: float, max_epochs: int,
             patience: int, seed: int, device: str | None):
-    """Train ``gpt`` in place with the shared loop: AdamW, constant learning rate, validation after every epoch,
-    ``patience`` epochs without improvement stop, best-validation weights."""
+    """Train ``gpt`` in place with the shared loop (:func:`hepscaling.models.train.train`) on the next-token
+    cross-entropy (:func:`hepscaling.models.jet_gpt.gpt_loss`, padding masked): AdamW, constant learning rate,
+    validation after every epoch, ``patience`` epochs without improvement stop, best-validation weights."""
     bs = min(int(batch_size), len(tokens))
-    wrapped = _NextTokenLoss(gpt)
     cpu = device in (None, "cpu") and not torch.cuda.is_available()
-    return train(wrapped, _value_loss, (tokens, tokens), (val_tokens, val_tokens), optimizer="adamw", lr=float(lr),
+    return train(gpt, jet_gpt.gpt_loss(gpt.n_codes), jet_gpt.gpt_train_data(tokens), jet_gpt.gpt_train_data(val_tokens),
+                 optimizer="adamw", lr=float(lr),
                  batch_size=bs, epochs=int(max_epochs), patience=int(patience), seed=int(seed) + 1, device=device,
                  progress=False, val_batch_size=max(bs, 256), n_threads=1 if cpu else None)
 
@@ -242,9 +225,9 @@ def run_reference(point: dict, seed: int, dcfg: dict, context: dict) -> dict:
 
 def generate_jets(gpt, tok, dcfg: dict, n_jets: int, seed: int) -> dict:
     """``n_jets`` jets sampled from ``gpt`` (temperature 1, KV cache) and decoded by the frozen ``tok``."""
-    tokens = jet_gpt.generate(gpt, int(n_jets), max_len=int(dcfg["omnijet"]["max_constituents"]) + 2, seed=int(seed),
-                              temperature=1.0, use_kv_cache=True, batch_size=min(int(n_jets), 1000))
-    return decoded(tok, jet_gpt.from_sequences(torch.as_tensor(tokens).cpu()))
+    codes = jet_gpt.generate(gpt, int(n_jets), max_len=int(dcfg["omnijet"]["max_constituents"]), seed=int(seed),
+                             temperature=1.0, use_kv_cache=True, batch_size=min(int(n_jets), 500))
+    return decoded(tok, codes)
 
 
 def run_finetune(point: dict, seed: int, dcfg: dict, context: dict, device: str | None) -> dict:
@@ -266,7 +249,6 @@ def run_finetune(point: dict, seed: int, dcfg: dict, context: dict, device: str 
     fit = fit_gpt(gpt, tokens_of(tok, _take(data["train"], D), cap), tokens_of(tok, _take(data["val"], n_v), cap),
                   batch_size=f["batch_size"], lr=f["lr"], max_epochs=f["max_epochs"], patience=f["patience"],
                   seed=seed, device=device)
-    gpt = gpt.cpu().eval() if not torch.cuda.is_available() else gpt.eval()
     gen = generate_jets(gpt, tok, dcfg, int(dcfg["omnijet"]["n_generate"]), seed + 2)
     obs = observables_of(gen)
     out = {**distances(obs, dcfg, target), **_fit_summary(fit), "n_val": n_v, "n_params": int(jet_gpt.n_params(gpt)),
