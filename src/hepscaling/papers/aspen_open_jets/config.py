@@ -38,8 +38,10 @@ OMNIJET_DOC = """
 ``pretrain``          ``{jets, val_jets, batch_size, lr, max_epochs, patience}``: the backbone and its tokenizer on
                       ``jets`` AOJ-like jets (generated with the settings above), the last ``val_jets`` of which
                       validate (best-validation weights; the paper: 180 M jets, 900 k steps, the final weights)
-``finetune``          ``{D_values, batch_size, lr, max_epochs, patience}``: each fine-tuning / scratch run on D target
-                      jets, validated on as many (:func:`validation_size`); patience in epochs (the paper: 10)
+``finetune``          ``{D_values, batch_size, lr, max_epochs, max_steps, patience}``: each fine-tuning / scratch run
+                      on D target jets, validated on as many (:func:`validation_size`) after every epoch; patience in
+                      epochs (the paper: 10); a run stops after ``max_epochs`` epochs or ``max_steps`` optimiser
+                      steps, whichever comes first (the paper has no cap: set both large for its sizes)
 ``n_test``            held-out JetClass-like jets per target (test split) the metrics compare against
 ``n_generate``        jets each trained model generates for the metrics
 ``kl_bins``           histogram bins of the KL divergence (quantiles of the test jets)
@@ -50,7 +52,7 @@ _OMNI_SCALARS = {"n_codes": int, "max_constituents": int, "n_test": int, "n_gene
 _OMNI_SECTIONS = {"gpt": {"d_model": int, "n_layers": int, "n_heads": int},
                   "pretrain": {"jets": int, "val_jets": int, "batch_size": int, "lr": float, "max_epochs": int, "patience": int},
                   "finetune": {"D_values": list, "batch_size": int, "lr": float, "max_epochs": int,
-                               "patience": int}}
+                               "max_steps": int, "patience": int}}
 _OMNI_KEYS = (*_OMNI_SCALARS, "tokenizer", *_OMNI_SECTIONS)
 #: the paper's validation sets: as large as the training set up to 10⁵ jets, then 2·10⁵ (D = 10⁶) and 5·10⁵ (10⁷)
 PAPER_VALIDATION = ((100_000, None), (1_000_000, 200_000), (None, 500_000))
