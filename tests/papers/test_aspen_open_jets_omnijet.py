@@ -146,3 +146,47 @@ def test_grids_cover_every_target_strategy_size_and_seed():
     more["omnijet"]["repeats"] = 5                 # more seeds add points and keep the sweep directory
     assert grids.data_config(more) == grids.data_config(cfg)
     assert "repeats" not in grids.data_config(cfg)["omnijet"]
+
+
+# ------------------------------------------------------------------------------------------ end to end (synthetic)
+def _synthetic(n: int, mean_n: float, seed: int) -> dict:
+    rng = np.random.default_rng(seed)
+    m = 16
+    k = np.clip(rng.poisson(mean_n, n), 2, m)
+    mask = np.arange(m)[None] < k[:, None]
+    pt = np.where(mask, np.sort(rng.exponential(30.0, (n, m)), axis=1)[:, ::-1] + 1.0, 0.0)
+    return {"pt": pt, "deta": np.where(mask, rng.normal(0, 0.1, (n, m)), 0.0),
+            "dphi": np.where(mask, rng.normal(0, 0.1, (n, m)), 0.0), "mask": mask}
+
+
+def test_every_stage_runs_and_fine_tuning_starts_from_the_backbone(tmp_path, monkeypatch):
+    """Tokenizers, backbone, floors and fine-tuning on synthetic jets (no event generation): the fine-tuned run
+    starts from the pretrained backbone (its first validation loss is below a fresh network's ln(n_codes + 1)),
+    the scratch run from a fresh one."""
+    from hepscaling.papers.aspen_open_jets import task
+    monkeypatch.setenv("HEPSCALING_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("HEPSCALING_CACHE", str(tmp_path / "cache"))
+    pools = {"aoj": {"train": _synthetic(150, 9, 1), "val": _synthetic(50, 9, 2)},
+             "jetclass": {"train": _synthetic(150, 6, 3), "val": _synthetic(50, 6, 4)},
+             "qcd": {"train": _synthetic(20, 6, 5), "val": _synthetic(60, 6, 6), "test": _synthetic(40, 6, 7)}}
+    monkeypatch.setattr(task, "jets", lambda dcfg, what: pools[what])
+    task._test_observables.cache_clear()
+    cfg = config.load_config("tiny")
+    cfg["omnijet"]["max_constituents"] = 16
+    cfg["omnijet"]["pretrain"].update(max_epochs=6, patience=6)
+    pts = (grids.tokenizer_points() + grids.pretrain_points() + grids.reference_points(["qcd"])
+           + grids.finetune_points(cfg, ["qcd"]))
+    table = grids.run_points(cfg, pts, scheduler="sync")
+    task._test_observables.cache_clear()
+    ft = table[(table.stage == "finetune") & (table.D == 20)].set_index("strategy")
+    first = {s: ft.loc[s, "val_curve"][0][1] for s in ("finetuned", "scratch")}
+    n_codes = cfg["omnijet"]["n_codes"]
+    assert first["scratch"] == pytest.approx(np.log(n_codes + 1), abs=0.05)
+    assert first["finetuned"] < first["scratch"] - 0.1
+    pre = table[table.stage == "pretrain"].iloc[0]
+    assert pre.best_val_loss < np.log(n_codes + 1) - 0.1
+    # the floor of real jets is a metric between two samples of one distribution: small against a shifted one
+    floor = table[(table.stage == "reference") & (table.tokenizer == "none")].iloc[0]
+    assert floor.w1_multiplicity < 1.0
+    summary = summaries.summarize(table)
+    assert set(summary.strategy) == {"finetuned", "scratch"} and (summary.n == 1).all()
