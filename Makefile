@@ -18,7 +18,7 @@ help:
 	@echo "make run NB=<notebook-id> ARGS=\"-p name value ...\" [PROFILE=...]   rerun one notebook into runs/"
 	@echo "make list                              notebook inventory with status"
 	@echo "make references                        regenerate tests/reference/tiny.json"
-	@echo "make bench                             speed benchmarks against their anchors (energyflow, POT, Pythia, per-point loop)"
+	@echo "make bench                             speed benchmarks against their anchors (energyflow, POT, Pythia, per-point loop, generation without KV cache)"
 
 # Debian's chromium for the book's browser check (tests/test_browser.py, `make book`): installed where it is missing and
 # apt-get runs as root; tried once (stamp), otherwise the check is skipped with a note.
@@ -78,6 +78,7 @@ bench: setup
 	OMP_WAIT_POLICY=PASSIVE $(PY) benchmarks/bench_amplitudes.py
 	OMP_WAIT_POLICY=PASSIVE $(PY) benchmarks/bench_collider.py
 	OMP_WAIT_POLICY=PASSIVE $(PY) benchmarks/bench_train.py
+	OMP_WAIT_POLICY=PASSIVE $(PY) benchmarks/bench_kv_cache.py
 
 clean-book:
 	rm -rf book/_build book/notebooks book/intro.md book/_toc.yml

@@ -174,3 +174,20 @@ def test_n_params_and_input_checks():
         generate(model, 2)
     with pytest.raises(ValueError, match="max_len must be in"):
         generate(model, 2, seed=0, max_len=T)
+
+
+@pytest.mark.parametrize("temperature", [0.5, 1.0, 2.0])
+def test_sampling_follows_the_tempered_model_distribution(temperature):
+    """First tokens drawn by generate() vs softmax(logits / T) of the model at the start token (start and pad
+    excluded): frequencies within 4 sigma (binomial), and the start/pad tokens are never drawn."""
+    model = small_gpt(seed=6).eval()
+    with torch.no_grad():
+        model.head.weight.mul_(10.0)                     # a peaked, far from uniform distribution
+        logits = model(torch.tensor([[N_CODES]]))[0, -1]
+    allowed = list(range(N_CODES)) + [N_CODES + 1]
+    p = torch.softmax(logits[allowed].double() / temperature, 0).numpy()
+    n = 20000
+    first = generate(model, n, max_len=1, seed=3, temperature=temperature, batch_size=n).numpy()[:, 0]
+    freq = np.array([(first == c).mean() for c in range(N_CODES)] + [(first == -1).mean()])   # -1: stop drawn
+    assert np.all(np.abs(freq - p) < 4 * np.sqrt(p * (1 - p) / n) + 1e-3)
+    assert 0.4 < p.max() < 0.97                          # neither degenerate nor uniform

@@ -25,8 +25,8 @@ def toy(n, seed, L=12):
 def trained():
     x, m, _ = toy(500, 0)
     xv, mv, kv = toy(200, 1)
-    tok, hist = train_tokenizer(x, m, n_codes=16, steps=220, batch_size=64, lr=3e-3, seed=0, val=(xv, mv),
-                                hidden=32, n_layers=1, n_heads=2, latent_dim=4, eval_every=55, progress=False)
+    tok, hist = train_tokenizer(x, m, n_codes=16, steps=160, batch_size=64, lr=3e-3, seed=0, val=(xv, mv),
+                                hidden=32, n_layers=1, n_heads=2, latent_dim=4, eval_every=40, progress=False)
     return tok, hist, (xv, mv, kv)
 
 

@@ -21,4 +21,12 @@
                   ``flops``), ``set_transformer_shape`` (shape for a target parameter count), ``non_embedding_params``
 ``mlp``           the 3x128 ReLU DNN of paper A (``train_mlp``), built on ``networks`` + ``train`` (CPU by default,
                   CUDA when present)
+``vq``            vector quantiser (straight-through estimator, commitment loss, seeded k-means++ initialisation,
+                  dead-code replacement, codebook usage): ``VectorQuantizer``
+``jet_tokenizer`` paper C's OmniJet-α tokenizer: preprocessing (``standardise_constituents``: log pT - 1.8, 3 Δη,
+                  3 Δφ, |Δη|, |Δφ| < 0.8, first 128 by pT), the transformer VQ-VAE ``JetTokenizer`` (``encode`` /
+                  ``decode``), ``train_tokenizer``, ``reconstruction_resolution``
+``jet_gpt``       paper C's generative backbone: ``JetGPT`` (causal transformer over start/codes/stop/pad tokens with
+                  a KV cache), ``to_sequences`` / ``from_sequences``, ``next_token_loss`` (``gpt_loss`` for ``train``),
+                  ``generate`` (seeded multinomial sampling, truncated at the stop token), ``n_params``
 """

@@ -7,9 +7,12 @@ inverts it, truncating at the first stop).
 
 **Model** (:class:`JetGPT`): token + learned positional embeddings, ``n_layers`` pre-LN blocks of causal multi-head
 self-attention and a 4x GELU MLP, a final LayerNorm and a linear head to the vocabulary (GPT-2 layout, weights
-initialised N(0, 0.02)).  ``forward(tokens, past_key_values=None, use_cache=False)`` returns the logits and, with
-``use_cache``, the per-layer ``(key, value)`` tensors ``(B, heads, T_past + T, head_dim)`` to feed back: the
-**KV cache** lets generation run one new token per step instead of the whole prefix.
+initialised N(0, 0.02)); the defaults are the public OmniJet-α generative backbone's shape
+(``configs/model/backbone_generative.yaml``: embedding 256, 3 GPT blocks, 8 heads; it uses attention dropout 0.1, here
+``dropout`` applies to the residual branches and attention alike, default 0). ``forward(tokens, past_key_values=None,
+use_cache=False)`` returns the logits and, with ``use_cache``, the per-layer ``(key, value)`` tensors ``(B, heads,
+T_past + T, head_dim)`` to feed back: the **KV cache** lets generation run one new token per step instead of the whole
+prefix.
 
 **Loss** (:func:`next_token_loss`, or :func:`gpt_loss` for :func:`hepscaling.models.train.train`): cross-entropy of
 each next token, averaged over the targets up to and including each sequence's first stop (padding, and anything
@@ -120,7 +123,7 @@ class JetGPT(nn.Module):
     """Causal decoder-only transformer over jet tokens (module docstring).  ``max_len``: the longest token sequence
     (start + codes + stop), i.e. ``max_constituents + 2``."""
 
-    def __init__(self, n_codes: int, d_model: int = 256, n_layers: int = 8, n_heads: int = 8, max_len: int = 130,
+    def __init__(self, n_codes: int, d_model: int = 256, n_layers: int = 3, n_heads: int = 8, max_len: int = 130,
                  dropout: float = 0.0):
         super().__init__()
         if d_model % n_heads:

@@ -14,13 +14,14 @@ before the first ``max_constituents`` (128) are kept, as the public code applies
 list before padding; here the survivors are pT-ordered (descending) explicitly, the public code relies on the
 input files' (JetClass) pT order.  Padding positions hold zeros and ``mask == False``.
 
-**Model** (:class:`JetTokenizer`): as OmniJet-α's transformer VQ-VAE, the encoder and the decoder are stacks of
-pre-LN self-attention blocks over the jet's constituents (padding masked, no positional encoding: the encoder is
-permutation-equivariant), so a constituent's latent and its reconstruction are conditioned on the whole jet; the
-quantiser (:class:`hepscaling.models.vq.VectorQuantizer`) sits per constituent on a ``latent_dim``-dimensional
-latent.  ``encode`` gives one code per constituent (-1 at padding), ``decode`` maps a jet's codes back to the 3
-standardised features.  Loss: mean squared reconstruction error over valid constituents and features
-+ ``vq_weight`` x (codebook + ``beta`` commitment loss).
+**Model** (:class:`JetTokenizer`): as OmniJet-α's transformer VQ-VAE, the encoder and the decoder are stacks of pre-LN
+self-attention blocks over the jet's constituents (padding masked, no positional encoding: the encoder is permutation-
+equivariant), so a constituent's latent and its reconstruction are conditioned on the whole jet; the quantiser
+(:class:`hepscaling.models.vq.VectorQuantizer`) sits per constituent on a ``latent_dim``-dimensional latent. Defaults:
+the public OmniJet-α tokenizer's shape (hidden 128, latent 4, 4 blocks) with the 4 attention heads and 8192 codes of
+paper C. ``encode`` gives one code per constituent (-1 at padding), ``decode`` maps a jet's codes back to the 3
+standardised features. Loss: mean squared reconstruction error over valid constituents and features + ``vq_weight`` x
+(codebook + ``beta`` commitment loss).
 
 Trained by :func:`train_tokenizer` (AdamW, gradient-norm clip 5 as the public config, seeded); evaluated by
 :func:`reconstruction_resolution` (per-feature resolution in physical units and codebook usage).
@@ -193,7 +194,8 @@ def train_tokenizer(x, mask, *, n_codes: int = 8192, steps: int | None = None, e
 
     ``steps`` optimiser steps or ``epochs`` passes (one of them; default 1 epoch) over mini-batches of jets
     drawn by ``torch.randperm`` from a generator seeded by ``seed``; the weights are initialised under
-    ``torch.manual_seed(seed)`` in a forked RNG state (the global state is left alone).  AdamW, constant ``lr``,
+    ``torch.manual_seed(seed)`` in a forked RNG state (the global state is left alone).  AdamW (``weight_decay`` on
+    the weight matrices, none on the codebook, biases and norms; the public config's 1e-2), constant ``lr``,
     gradient-norm clip ``grad_clip``.  ``val=(x_val, mask_val)``: the validation loss (total and reconstruction)
     every ``eval_every`` steps (default: once per epoch) and at the end.  Returns ``(tokenizer, history)`` with
     the tokenizer in eval mode on ``device`` (``pick_device``: CUDA when present) and ``history`` a dict:
@@ -220,7 +222,11 @@ def train_tokenizer(x, mask, *, n_codes: int = 8192, steps: int | None = None, e
     x, mask = x.to(dev), mask.to(dev)
     if val is not None:
         xv, mv = _as_tensor(val[0], torch.float32, dev), _as_tensor(val[1], torch.bool, dev)
-    opt = torch.optim.AdamW(tok.parameters(), lr=lr, weight_decay=weight_decay)
+    # weight decay on the weight matrices only: not on the codebook (it would pull the codes towards 0), biases, norms
+    decay = [p for name, p in tok.named_parameters() if p.ndim >= 2 and name != "vq.codebook"]
+    no_decay = [p for name, p in tok.named_parameters() if not (p.ndim >= 2 and name != "vq.codebook")]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": weight_decay},
+                             {"params": no_decay, "weight_decay": 0.0}], lr=lr)
     gen = torch.Generator().manual_seed(seed)
     t0, step, evals = time.perf_counter(), 0, []
     run_loss, run_rec, run_n = 0.0, 0.0, 0
