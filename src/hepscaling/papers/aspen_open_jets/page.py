@@ -19,8 +19,8 @@ FIGURE = {"qcd": "Fig. 3", "top": "Fig. 4"}
 #: claim (without the figure prefix) -> (the D values it needs in the profile, in words)
 NEEDS = {
     "finetuned_beats_scratch": ([], "two strategies at any D"),
-    "pt_scratch_needs_10x": ([], "a D range of two decades (D_ref = D_max/10 and 10 × D_ref)"),
-    "multiplicity_scratch_needs_10x": ([], "a D range of two decades"),
+    "pt_scratch_needs_10x": ([], "a D range of at least a decade (D_ref = D_max/10 and 10 × D_ref)"),
+    "multiplicity_scratch_needs_10x": ([], "a D range of at least a decade"),
     "pt_near_optimal_1e5": ([100_000, 1_000_000], "D = 10⁵ and larger D to define the optimum"),
     "multiplicity_near_optimal_1e4": ([10_000, 100_000], "D = 10⁴ and larger D"),
     "mass_tau21_saturate_1e3": ([1_000, 10_000], "D = 10³ and larger D"),
@@ -114,7 +114,7 @@ class Page:
         have = self.D_values
         if short == "gamma_range" and len(have) < 3:
             return f"needs {words}; profile {self.cfg['profile']!r} has {len(have)}"
-        if short.endswith("scratch_needs_10x") and max(have) < 100 * min(have):
+        if short.endswith("scratch_needs_10x") and max(have) < 10 * min(have):
             return f"needs {words}; profile {self.cfg['profile']!r} spans {min(have):,}–{max(have):,}"
         if short == "agree_at_largest_D":
             return "" if max(have) >= need[0] else (f"the paper's statement is about D ≥ 10⁶; profile "
@@ -157,10 +157,14 @@ class Page:
                 D_ref = max(self.D_values) / 10
                 ks = {m: S.data_multiplier(s, t, f"{m}_{obs}", D_ref) for m in S.METRICS}
                 k = float(np.sqrt(ks["kl"][0] * ks["w1"][0]))
-                bound = not all(r for _, r in ks.values())
-                sheet.check(cid, k, detail=f"D_ref = {D_ref:,.0f}; " + ", ".join(
-                    f"{m.upper()} {v:.3g}{'' if r else ' (lower bound: scratch never gets there)'}"
-                    for m, (v, r) in ks.items()) + ("; a lower bound" if bound else ""))
+                text = f"D_ref = {D_ref:,.0f}; " + ", ".join(
+                    f"{m.upper()} {v:.3g}{'' if r else ' (scratch never gets there: a lower bound)'}"
+                    for m, (v, r) in ks.items())
+                if all(r for _, r in ks.values()):
+                    sheet.check(cid, k, detail=text)
+                else:
+                    sheet.check(cid, None, reason=f"the scratch curve does not reach the fine-tuned value within "
+                                                  f"our D range, so the multiplier is only bounded below ({text})")
             elif short.endswith("near_optimal_1e5") or short.endswith("near_optimal_1e4"):
                 obs = {"pt": "pt", "mu": "multiplicity", "ta": "tau32"}[short[:2]]
                 D = 100_000 if short.endswith("1e5") else 10_000
@@ -204,6 +208,37 @@ class Page:
                 f"{f['patience']} epochs, at most {f['max_epochs']} epochs, best-validation weights; "
                 f"{o['repeats']} seed(s) per point; {o['n_generate']:,} generated jets against {o['n_test']:,} "
                 f"test jets.")
+
+    def differences(self) -> str:
+        """Markdown list: where this profile's sizes and training differ from the paper's (from the profile)."""
+        o, c = self.o, self.cfg
+        g, p, f = o["gpt"], o["pretrain"], o["finetune"]
+        from ...models import jet_gpt
+        n_gpt = jet_gpt.n_params(jet_gpt.JetGPT(o["n_codes"], g["d_model"], g["n_layers"], g["n_heads"],
+                                                o["max_constituents"] + 2))
+        step_cap = f["max_steps"] * f["batch_size"]
+        lines = [
+            "**Data.** AOJ-like and JetClass-like jets are Pythia 8 jets through our parametrised detector, not CMS "
+            "2016 data and Delphes; no pile-up, no underlying event (multi-parton interactions off).",
+            f"**Pretraining** on {p['jets'] - p['val_jets']:,} AOJ-like jets for at most {p['max_epochs']} epochs "
+            "(the paper: 1.8·10⁸ jets, 900 k steps of 12 × 256 jets).",
+            f"**Fine-tuning sizes:** D = {f['D_values'][0]:,} … {f['D_values'][-1]:,} (the paper: 10² … 10⁷), "
+            f"{o['repeats']} seed(s) (5); {o['n_codes']:,} codes (8192); a GPT of {n_gpt:,} parameters "
+            f"(d_model {g['d_model']}, {g['n_layers']} blocks; OmniJet-α: 256, 3 blocks, ~3·10⁶ with 8192 codes); "
+            f"at most {o['max_constituents']} constituents per jet (128).",
+            f"**Training length.** Every run stops after {f['max_steps']} optimiser steps of up to {f['batch_size']} "
+            f"jets (≤ {step_cap:,} jets seen) or {f['max_epochs']} epochs, or when the validation loss has not "
+            f"improved for {f['patience']} epochs (the paper: patience 10 epochs, no cap)."
+            + (" With this cap the larger-D runs are limited by compute, not by data: they see each jet only a few "
+               "times, so the D dependence here mixes data and training length." if step_cap < 10 * max(f["D_values"])
+               else ""),
+            f"**Metrics** from {o['n_generate']:,} generated against {o['n_test']:,} test jets (the paper: 200 k "
+            "reference jets): the metrics have a sample-size floor (grey dotted line) far above the paper's.",
+            "**Optimiser.** AdamW with a constant learning rate (the paper: Ranger).",
+            "**Scratch tokenizer.** Trained by us on JetClass-like jets of all ten classes, as the paper's baseline "
+            "uses OmniJet-α's tokenizer trained on all of JetClass.",
+        ]
+        return "\n".join(f"- {x}" for x in lines)
 
     @property
     def data(self):
