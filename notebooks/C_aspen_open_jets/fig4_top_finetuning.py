@@ -28,8 +28,8 @@
 # (`hepscaling.papers.aspen_open_jets.task`, one sweep point per tokenizer, backbone and fine-tuning run): a VQ-VAE
 # (`hepscaling.models.jet_tokenizer`) on the AOJ-like jets and one on JetClass-like jets of all ten classes; a GPT
 # (`hepscaling.models.jet_gpt`) pretrained on the AOJ-like jets; fine-tuning (and training from scratch) on the first
-# D JetClass-like top jets (TTBar, t → bqq′) with a validation set of D jets (the paper's rule), patience in epochs and the
-# lowest-validation-loss weights; generation by multinomial sampling at temperature 1 with a KV cache, decoded by the
+# D JetClass-like top jets (TTBar, t → bqq′) with a validation set of D jets (the paper's rule), patience in epochs
+# and the lowest-validation-loss weights; generation by multinomial sampling at temperature 1 with a KV cache, decoded by the
 # frozen tokenizer, jets rebuilt from the decoded (pT, Δη, Δφ) as massless four-vectors.
 #
 # **Metrics, exactly.** KL(test ‖ generated) on 29 bins whose 30 edges are the test jets' 0.1 %…99.9 % quantiles,
