@@ -2,7 +2,7 @@
 against today's flat-RAMBO unweighting at a fixed sqrt(s) = 1 TeV (phasespace.unweighted_events), same run, same
 process, same |M|^2 code.
 
-    .venv/bin/python benchmarks/bench_collider.py [--events 2000] [--processes "u u~ > z g" ...]
+    .venv/bin/python benchmarks/bench_collider.py [--events 2000] [--processes "u u~ > z g" ...] [--channels recoil]
 
 For each process: unweighting efficiency and unweighted events per second of both (the generator's time includes
 its VEGAS adaptation and pilot), their ratios, the cross section with its Monte-Carlo error, and the time the
@@ -39,6 +39,8 @@ def main(argv=None):
                          "or more gluons)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--processes", nargs="*", default=DEFAULT)
+    ap.add_argument("--channels", default="recoil", choices=("one", "orders", "recoil"),
+                    help="channel set of the generator's (p_T, y) map (hepscaling.amplitudes.collider.CHANNEL_SETS)")
     ap.add_argument("--name", default="collider", help="result name: data/benchmarks/<name>.json")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -51,13 +53,14 @@ def main(argv=None):
         _, _, flat = unweighted_events(proc, args.flat_events, 1000.0, seed=1)
         t_flat = time.perf_counter() - t0
         t0 = time.perf_counter()
-        _, _, ours = collider_events(proc, args.events, seed=1)
+        _, _, ours = collider_events(proc, args.events, seed=1, channels=args.channels)
         t_ours = time.perf_counter() - t0
         r = {"process": proc, "events": args.events, "efficiency_flat_1TeV": flat["efficiency"],
              "efficiency_collider": ours["efficiency"], "seconds_flat": t_flat, "seconds_collider": t_ours,
              "events_flat": args.flat_events, "events_per_s_flat": args.flat_events / t_flat, "events_per_s_collider": args.events / t_ours,
              "cross_section_pb": ours["cross_section_pb"], "cross_section_error_pb": ours["cross_section_error_pb"],
-             "overweight_share": ours["overweight_share"]}
+             "overweight_share": ours["overweight_share"], "channels": args.channels,
+             "n_channels": ours["n_channels"], "channel_weights": ours["channel_weights"]}
         if proc in GOAL_EVENTS:
             n = GOAL_EVENTS[proc]
             r["goal_events"], r["goal_seconds"] = n, GOAL_SECONDS[n]
@@ -74,7 +77,7 @@ def main(argv=None):
             print(f"goal {r['process']}: {r['goal_events']:.0e} events in {r['goal_seconds'] / 60:.0f} min -> "
                   f"projected {r['projected_seconds'] / 60:.1f} min ({verdict}): the adaptation once, then "
                   f"events / efficiency points at the measured time per point")
-    out = save_result(args.name, {"threads": args.threads, "rows": rows})
+    out = save_result(args.name, {"threads": args.threads, "channels": args.channels, "rows": rows})
     print(f"wrote {out}")
     return rows
 
