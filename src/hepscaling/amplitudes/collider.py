@@ -312,7 +312,7 @@ class ColliderPhaseSpace:
             return mom, w * jac_grid, idx, x1, x2
         n_kin = 3 * len(self.others) + 1
         K = len(grid.grids)
-        cls = grid.draw_classes(n, generator).to(self.device)
+        cls = (grid.draw_classes(n, generator) if K > 1 else torch.zeros(n, dtype=torch.long)).to(self.device)
         u = torch.zeros((n, self.dim), dtype=torch.float64, device=self.device)
         idx = torch.zeros((n, self.dim), dtype=torch.long, device=self.device)
         by_class = [[c for c, k in enumerate(self.channel_class) if k == kk] for kk in range(K)]
@@ -341,8 +341,9 @@ class ColliderPhaseSpace:
             for c, (order, last) in enumerate(self.channels):
                 k = self.channel_class[c]
                 uc, jc = self._pt_y_inverse(pk, order, last)
-                g_k[:, k] += grid.grids[k].density(torch.cat((uc, u_o), 1)) / jc / len(by_class[k])
-            g_k = g_k * grid.alpha.to(self.device)
+                g_k[:, k] += grid.grids[k].density(torch.cat((uc, u_o), 1)) / jc
+            sizes = torch.tensor([len(c) for c in by_class], dtype=torch.float64, device=self.device)
+            g_k = g_k / sizes * grid.alpha.to(self.device)
             dens = g_k.sum(1)
             density[ok] = dens
             shares[ok] = g_k / dens[:, None]
