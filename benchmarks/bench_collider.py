@@ -41,6 +41,11 @@ def main(argv=None):
     ap.add_argument("--processes", nargs="*", default=DEFAULT)
     ap.add_argument("--channels", default="recoil", choices=("one", "orders", "recoil"),
                     help="channel set of the generator's (p_T, y) map (hepscaling.amplitudes.collider.CHANNEL_SETS)")
+    ap.add_argument("--compare-channels", default=None, choices=("one", "orders", "recoil"),
+                    help="also run the generator with this channel set (same seed) and report its efficiency and "
+                         "events per second beside --channels'")
+    ap.add_argument("--adapt", type=int, nargs=3, default=[8, 20000, 50000], metavar=("ITER", "POINTS", "PILOT"),
+                    help="the generator's VEGAS iterations, points per iteration and pilot points")
     ap.add_argument("--name", default="collider", help="result name: data/benchmarks/<name>.json")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -53,14 +58,29 @@ def main(argv=None):
         _, _, flat = unweighted_events(proc, args.flat_events, 1000.0, seed=1)
         t_flat = time.perf_counter() - t0
         t0 = time.perf_counter()
-        _, _, ours = collider_events(proc, args.events, seed=1, channels=args.channels)
+        it, pts, pil = args.adapt
+        kw = dict(seed=1, adapt_iterations=it, adapt_points=pts, n_pilot=pil)
+        _, _, ours = collider_events(proc, args.events, channels=args.channels, **kw)
         t_ours = time.perf_counter() - t0
         r = {"process": proc, "events": args.events, "efficiency_flat_1TeV": flat["efficiency"],
              "efficiency_collider": ours["efficiency"], "seconds_flat": t_flat, "seconds_collider": t_ours,
              "events_flat": args.flat_events, "events_per_s_flat": args.flat_events / t_flat, "events_per_s_collider": args.events / t_ours,
              "cross_section_pb": ours["cross_section_pb"], "cross_section_error_pb": ours["cross_section_error_pb"],
              "overweight_share": ours["overweight_share"], "channels": args.channels,
-             "n_channels": ours["n_channels"], "channel_weights": ours["channel_weights"]}
+             "n_channels": ours["n_channels"], "channel_weights": ours["channel_weights"], "adapt": list(args.adapt)}
+        if args.compare_channels:
+            t0 = time.perf_counter()
+            try:
+                _, _, base = collider_events(proc, args.events, channels=args.compare_channels, **kw)
+            except ValueError as e:          # the pilot missed the weight tail: say so, keep benchmarking
+                print(f"{'':18s} channels {args.compare_channels}: {e}", flush=True)
+                base = None
+            t_base = time.perf_counter() - t0
+        if args.compare_channels and base is not None:
+            r.update({"compare_channels": args.compare_channels, "efficiency_compare": base["efficiency"],
+                      "events_per_s_compare": args.events / t_base,
+                      "cross_section_compare_pb": base["cross_section_pb"],
+                      "cross_section_compare_error_pb": base["cross_section_error_pb"]})
         if proc in GOAL_EVENTS:
             n = GOAL_EVENTS[proc]
             r["goal_events"], r["goal_seconds"] = n, GOAL_SECONDS[n]
@@ -71,6 +91,11 @@ def main(argv=None):
               f"{r['efficiency_collider'] / r['efficiency_flat_1TeV']:6.1f} {r['events_per_s_flat']:10.1f} "
               f"{r['events_per_s_collider']:10.1f} {r['events_per_s_collider'] / r['events_per_s_flat']:6.1f} "
               f"{r['cross_section_pb']:12.5g} +- {r['cross_section_error_pb']:.2g}", flush=True)
+        if "efficiency_compare" in r:
+            print(f"{'':18s} channels {args.compare_channels}: efficiency {r['efficiency_compare']:.2e} (ours / it "
+                  f"{r['efficiency_collider'] / r['efficiency_compare']:.2f}), events/s {r['events_per_s_compare']:.1f}"
+                  f" (ours / it {r['events_per_s_collider'] / r['events_per_s_compare']:.2f}), sigma "
+                  f"{r['cross_section_compare_pb']:.5g} +- {r['cross_section_compare_error_pb']:.2g}", flush=True)
     for r in rows:
         if "goal_events" in r:
             verdict = "meets" if r["projected_seconds"] <= r["goal_seconds"] else "MISSES"
