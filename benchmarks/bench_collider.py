@@ -29,6 +29,9 @@ DEFAULT = ["u u~ > t t~ h", "u u~ > z g", "u d~ > w+ z", "u u~ > z g g", "u d~ >
 GOAL_EVENTS = {"u u~ > t t~ h": 10**6, "u u~ > z g": 10**6, "u d~ > w+ z": 10**6, "u u~ > z g g g g": 10**5,
                "g g > g g g g": 10**5}
 GOAL_SECONDS = {10**6: 600, 10**5: 1800}
+#: VEGAS iterations, points per iteration, pilot points where the default (8, 2e4, 5e4) is too short: Z g g g g's
+#: 48 channels in two grids (efficiency ~3e-3 after 8 iterations, ~1e-2 after 16; hepscaling.amplitudes.collider)
+ADAPT = {"u u~ > z g g g g": [16, 20000, 50000]}
 
 
 def main(argv=None):
@@ -44,8 +47,9 @@ def main(argv=None):
     ap.add_argument("--compare-channels", default=None, choices=("one", "orders", "recoil"),
                     help="also run the generator with this channel set (same seed) and report its efficiency and "
                          "events per second beside --channels'")
-    ap.add_argument("--adapt", type=int, nargs=3, default=[8, 20000, 50000], metavar=("ITER", "POINTS", "PILOT"),
-                    help="the generator's VEGAS iterations, points per iteration and pilot points")
+    ap.add_argument("--adapt", type=int, nargs=3, default=None, metavar=("ITER", "POINTS", "PILOT"),
+                    help="the generator's VEGAS iterations, points per iteration and pilot points (default: "
+                         "8 20000 50000, ADAPT for the processes listed there)")
     ap.add_argument("--name", default="collider", help="result name: data/benchmarks/<name>.json")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -58,7 +62,8 @@ def main(argv=None):
         _, _, flat = unweighted_events(proc, args.flat_events, 1000.0, seed=1)
         t_flat = time.perf_counter() - t0
         t0 = time.perf_counter()
-        it, pts, pil = args.adapt
+        adapt = args.adapt or ADAPT.get(proc, [8, 20000, 50000])
+        it, pts, pil = adapt
         kw = dict(seed=1, adapt_iterations=it, adapt_points=pts, n_pilot=pil)
         _, _, ours = collider_events(proc, args.events, channels=args.channels, **kw)
         t_ours = time.perf_counter() - t0
@@ -67,7 +72,7 @@ def main(argv=None):
              "events_flat": args.flat_events, "events_per_s_flat": args.flat_events / t_flat, "events_per_s_collider": args.events / t_ours,
              "cross_section_pb": ours["cross_section_pb"], "cross_section_error_pb": ours["cross_section_error_pb"],
              "overweight_share": ours["overweight_share"], "channels": args.channels,
-             "n_channels": ours["n_channels"], "channel_weights": ours["channel_weights"], "adapt": list(args.adapt)}
+             "n_channels": ours["n_channels"], "channel_weights": ours["channel_weights"], "adapt": list(adapt)}
         if args.compare_channels:
             t0 = time.perf_counter()
             try:
