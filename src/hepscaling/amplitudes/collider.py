@@ -438,7 +438,9 @@ def collider_events(process, n_events: int, collider_energy: float = DEFAULT_COL
     ``info``: ``cross_section_pb`` and its Monte-Carlo error, ``efficiency`` (accepted / tried), ``w_max``,
     ``weights`` (n_events,) torch (1 except for the kept overweights, see module docstring), ``overweight_fraction``
     (events with weight > 1), ``overweight_share``, ``x1``, ``x2``, ``n_tried``, ``seconds`` (of which
-    ``seconds_adapt`` for VEGAS), and the settings.
+    ``seconds_adapt`` for VEGAS), the channel set (``channels``, ``n_channels``, the adapted class weights
+    ``channel_weights``) and the settings. ``channels`` selects the multichannel set of the (p_T, y) map
+    (:data:`CHANNEL_SETS`; "recoil" by default, "orders" the previous default, see the module docstring).
     """
     t0 = time.time()
     if frame not in FRAMES:
