@@ -50,6 +50,7 @@ def test_pdf_table_matches_pythia(name):
     ({"scale": 1.0}, "scale"),
     ({"frame": "breit"}, "frame"),
     ({"overweight": 0.5}, "overweight"),
+    ({"channels": "all"}, "channels"),
 ])
 def test_bad_input_names_the_parameter(kwargs, word):
     kw = {"process": "u u~ > z g", "n_events": 10, **kwargs}
