@@ -2,7 +2,7 @@
 against today's flat-RAMBO unweighting at a fixed sqrt(s) = 1 TeV (phasespace.unweighted_events), same run, same
 process, same |M|^2 code.
 
-    .venv/bin/python benchmarks/bench_collider.py [--events 2000] [--processes "u u~ > z g" ...]
+    .venv/bin/python benchmarks/bench_collider.py [--events 2000] [--processes "u u~ > z g" ...] [--channels recoil]
 
 For each process: unweighting efficiency and unweighted events per second of both (the generator's time includes
 its VEGAS adaptation and pilot), their ratios, the cross section with its Monte-Carlo error, and the time the
@@ -29,6 +29,9 @@ DEFAULT = ["u u~ > t t~ h", "u u~ > z g", "u d~ > w+ z", "u u~ > z g g", "u d~ >
 GOAL_EVENTS = {"u u~ > t t~ h": 10**6, "u u~ > z g": 10**6, "u d~ > w+ z": 10**6, "u u~ > z g g g g": 10**5,
                "g g > g g g g": 10**5}
 GOAL_SECONDS = {10**6: 600, 10**5: 1800}
+#: VEGAS iterations, points per iteration, pilot points where the default (8, 2e4, 5e4) is too short: Z g g g g's
+#: 48 channels in two grids (efficiency ~3e-3 after 8 iterations, ~1e-2 after 16; hepscaling.amplitudes.collider)
+ADAPT = {"u u~ > z g g g g": [16, 20000, 50000]}
 
 
 def main(argv=None):
@@ -39,6 +42,14 @@ def main(argv=None):
                          "or more gluons)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--processes", nargs="*", default=DEFAULT)
+    ap.add_argument("--channels", default="recoil", choices=("one", "orders", "recoil"),
+                    help="channel set of the generator's (p_T, y) map (hepscaling.amplitudes.collider.CHANNEL_SETS)")
+    ap.add_argument("--compare-channels", default=None, choices=("one", "orders", "recoil"),
+                    help="also run the generator with this channel set (same seed) and report its efficiency and "
+                         "events per second beside --channels'")
+    ap.add_argument("--adapt", type=int, nargs=3, default=None, metavar=("ITER", "POINTS", "PILOT"),
+                    help="the generator's VEGAS iterations, points per iteration and pilot points (default: "
+                         "8 20000 50000, ADAPT for the processes listed there)")
     ap.add_argument("--name", default="collider", help="result name: data/benchmarks/<name>.json")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -51,13 +62,30 @@ def main(argv=None):
         _, _, flat = unweighted_events(proc, args.flat_events, 1000.0, seed=1)
         t_flat = time.perf_counter() - t0
         t0 = time.perf_counter()
-        _, _, ours = collider_events(proc, args.events, seed=1)
+        adapt = args.adapt or ADAPT.get(proc, [8, 20000, 50000])
+        it, pts, pil = adapt
+        kw = dict(seed=1, adapt_iterations=it, adapt_points=pts, n_pilot=pil)
+        _, _, ours = collider_events(proc, args.events, channels=args.channels, **kw)
         t_ours = time.perf_counter() - t0
         r = {"process": proc, "events": args.events, "efficiency_flat_1TeV": flat["efficiency"],
              "efficiency_collider": ours["efficiency"], "seconds_flat": t_flat, "seconds_collider": t_ours,
              "events_flat": args.flat_events, "events_per_s_flat": args.flat_events / t_flat, "events_per_s_collider": args.events / t_ours,
              "cross_section_pb": ours["cross_section_pb"], "cross_section_error_pb": ours["cross_section_error_pb"],
-             "overweight_share": ours["overweight_share"]}
+             "overweight_share": ours["overweight_share"], "channels": args.channels,
+             "n_channels": ours["n_channels"], "channel_weights": ours["channel_weights"], "adapt": list(adapt)}
+        if args.compare_channels:
+            t0 = time.perf_counter()
+            try:
+                _, _, base = collider_events(proc, args.events, channels=args.compare_channels, **kw)
+            except ValueError as e:          # the pilot missed the weight tail: say so, keep benchmarking
+                print(f"{'':18s} channels {args.compare_channels}: {e}", flush=True)
+                base = None
+            t_base = time.perf_counter() - t0
+        if args.compare_channels and base is not None:
+            r.update({"compare_channels": args.compare_channels, "efficiency_compare": base["efficiency"],
+                      "events_per_s_compare": args.events / t_base,
+                      "cross_section_compare_pb": base["cross_section_pb"],
+                      "cross_section_compare_error_pb": base["cross_section_error_pb"]})
         if proc in GOAL_EVENTS:
             n = GOAL_EVENTS[proc]
             r["goal_events"], r["goal_seconds"] = n, GOAL_SECONDS[n]
@@ -68,13 +96,18 @@ def main(argv=None):
               f"{r['efficiency_collider'] / r['efficiency_flat_1TeV']:6.1f} {r['events_per_s_flat']:10.1f} "
               f"{r['events_per_s_collider']:10.1f} {r['events_per_s_collider'] / r['events_per_s_flat']:6.1f} "
               f"{r['cross_section_pb']:12.5g} +- {r['cross_section_error_pb']:.2g}", flush=True)
+        if "efficiency_compare" in r:
+            print(f"{'':18s} channels {args.compare_channels}: efficiency {r['efficiency_compare']:.2e} (ours / it "
+                  f"{r['efficiency_collider'] / r['efficiency_compare']:.2f}), events/s {r['events_per_s_compare']:.1f}"
+                  f" (ours / it {r['events_per_s_collider'] / r['events_per_s_compare']:.2f}), sigma "
+                  f"{r['cross_section_compare_pb']:.5g} +- {r['cross_section_compare_error_pb']:.2g}", flush=True)
     for r in rows:
         if "goal_events" in r:
             verdict = "meets" if r["projected_seconds"] <= r["goal_seconds"] else "MISSES"
             print(f"goal {r['process']}: {r['goal_events']:.0e} events in {r['goal_seconds'] / 60:.0f} min -> "
                   f"projected {r['projected_seconds'] / 60:.1f} min ({verdict}): the adaptation once, then "
                   f"events / efficiency points at the measured time per point")
-    out = save_result(args.name, {"threads": args.threads, "rows": rows})
+    out = save_result(args.name, {"threads": args.threads, "channels": args.channels, "rows": rows})
     print(f"wrote {out}")
     return rows
 

@@ -50,6 +50,7 @@ def test_pdf_table_matches_pythia(name):
     ({"scale": 1.0}, "scale"),
     ({"frame": "breit"}, "frame"),
     ({"overweight": 0.5}, "overweight"),
+    ({"channels": "all"}, "channels"),
 ])
 def test_bad_input_names_the_parameter(kwargs, word):
     kw = {"process": "u u~ > z g", "n_events": 10, **kwargs}
@@ -158,29 +159,62 @@ def test_cross_section_equals_fixed_sqrt_s_integral_folded_with_the_luminosity()
     assert err < 0.01 * sigma
 
 
-@pytest.mark.parametrize("process", ["u u~ > t t~ h", "u u~ > z g g", "g g > g g g"])
-def test_two_phase_space_maps_give_one_cross_section(process):
-    """Through the (p_T, y) map (multichannel over gluon orders for Z g g and g g g) and through the (tau, Y) +
-    RAMBO map: one cross section."""
-    from hepscaling.amplitudes.adaptive import VegasGrid
-
+@pytest.mark.parametrize("process, settings", [
+    ("u u~ > t t~ h", [("pt_y", "recoil"), ("tau_y", "recoil")]),
+    ("u u~ > z g g", [("pt_y", "recoil"), ("tau_y", "recoil")]),
+    ("u u~ > z g g", [("pt_y", "recoil"), ("pt_y", "orders"), ("pt_y", "one")]),
+    ("g g > g g g", [("pt_y", "recoil"), ("tau_y", "recoil")]),
+])
+def test_phase_space_maps_give_one_cross_section(process, settings):
+    """Through the (p_T, y) map (Kleiss-Pittau multichannel over gluon orders and recoiling gluons, per-class VEGAS
+    grids, adaptive channel weights; or the gluon orders alone, one class; or one channel) and through the (tau, Y) +
+    RAMBO map: one cross section within the Monte-Carlo errors."""
     out = []
-    for ps_map in ("pt_y", "tau_y"):      # weighted estimates after VEGAS adaptation (no unweighting)
-        ps = ColliderPhaseSpace(process, ps_map=ps_map)
-        grid, g = VegasGrid(ps.dim), torch.Generator().manual_seed(2)
+    for ps_map, channels in settings:      # weighted estimates after VEGAS adaptation (no unweighting)
+        ps = ColliderPhaseSpace(process, ps_map=ps_map, channels=channels)
+        grid, g = ps.grid(), torch.Generator().manual_seed(2)
         for it in range(6):
-            mom, w, idx, _, _ = ps.sample(grid, 10000, g)
+            mom, w, rec, _, _ = ps.sample(grid, 10000, g)
             ok = w > 0
             w[ok] = w[ok] * matrix_element(process, mom[ok])
             if it < 5:
-                grid.accumulate(idx, w)
+                grid.accumulate(rec, w)
                 grid.adapt()
         mom, w, _, _, _ = ps.sample(grid, 60000, g)
         ok = w > 0
         w[ok] = w[ok] * matrix_element(process, mom[ok])
         out.append((float(w.mean()) * GEV2_TO_PB, float(w.std()) / math.sqrt(w.numel()) * GEV2_TO_PB))
-    (a, ea), (b, eb) = out
-    assert abs(a - b) < 4 * math.hypot(ea, eb), out
+    (a, ea) = out[0]
+    for b, eb in out[1:]:
+        assert abs(a - b) < 4 * math.hypot(ea, eb), out
+
+
+def test_multichannel_density_is_normalised():
+    """The multichannel density g(x) of the recoil channel set integrates to one over the (p_T, y) variables: the
+    mean of 1/g over points drawn uniformly from one channel's box, weighted by that channel's Jacobian, is the
+    phase-space volume — checked as <1 / g> = <J_1> (both estimate the same volume) for Z g g."""
+    ps = ColliderPhaseSpace("u u~ > z g g", channels="recoil")
+    assert ps.n_classes == 2 and len(ps.channels) == 4
+    grid = ps.grid()
+    g = torch.Generator().manual_seed(3)
+    _, w_mc, _, _, _ = ps.sample(grid, 200000, g)          # weight = PDFs * flux / g(x)
+    u = torch.rand((200000, ps.dim), generator=g, dtype=torch.float64)
+    _, w_one, _, _, _ = ps.events(u)                       # one channel, flat: weight = PDFs * flux * J_1
+    a, b = float(w_mc.mean()), float(w_one.mean())
+    ea = float(w_mc.std()) / math.sqrt(w_mc.numel())
+    eb = float(w_one.std()) / math.sqrt(w_one.numel())
+    assert abs(a - b) < 4 * math.hypot(ea, eb), (a, ea, b, eb)
+
+
+def test_channel_weights_adapt_and_seed_reproduces():
+    """Kleiss-Pittau channel weights move away from equal (and stay above their floor) after adaptation on
+    Z g g, and one seed gives the same events twice."""
+    kw = dict(adapt_iterations=4, adapt_points=5000, n_pilot=20000)
+    m1, me1, i1 = collider_events("u u~ > z g g", 100, seed=5, **kw)
+    m2, me2, i2 = collider_events("u u~ > z g g", 100, seed=5, **kw)
+    assert torch.equal(m1, m2) and torch.equal(me1, me2)
+    a = i1["channel_weights"]
+    assert len(a) == 2 and abs(sum(a) - 1) < 1e-12 and min(a) >= 0.05 - 1e-12 and abs(a[0] - 0.5) > 0.01
 
 
 def test_unweighted_events_follow_the_weighted_distribution():

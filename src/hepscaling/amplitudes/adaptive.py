@@ -93,3 +93,55 @@ class VegasGrid:
             new[d, 1:-1] = self.edges[d, j] + frac * (self.edges[d, j + 1] - self.edges[d, j])
         self.edges = new
         self._acc.zero_()
+
+
+class MultiChannelGrids:
+    """Adaptive multichannel sampling (Kleiss & Pittau, Comput. Phys. Commun. 83 (1994) 141) with one VEGAS grid per
+    class of channels.
+
+    A point is drawn from class ``k`` with probability ``alpha[k]``, through that class's :class:`VegasGrid`; the
+    caller maps it with one of the class's channels and weights it with the density of all classes together,
+    ``g(x) = sum_k alpha_k g_k(x)``. :meth:`accumulate` takes, per point, its class, its grid bins and the shares
+    ``alpha_k g_k(x) / g(x)``; :meth:`adapt` adapts every grid on the points it drew and moves the channel weights
+    towards the minimum of the variance, ``alpha_k <- alpha_k sqrt(W_k)`` with ``W_k = <w^2 g_k / g>`` (normalised,
+    each at least ``floor / K`` so that no class is starved before its grid has adapted)."""
+
+    def __init__(self, n_classes: int, dim: int, n_bins: int = 64, device=None, dtype=torch.float64,
+                 floor: float = 0.1):
+        if n_classes < 1:
+            raise ValueError(f"MultiChannelGrids needs n_classes >= 1, got {n_classes}")
+        self.grids = [VegasGrid(dim, n_bins, device=device, dtype=dtype) for _ in range(n_classes)]
+        self.dim, self.n_bins, self.dtype = dim, n_bins, dtype
+        self.device = self.grids[0].device
+        self.alpha = torch.full((n_classes,), 1.0 / n_classes, dtype=dtype)
+        self.floor = float(floor)
+        self._W = torch.zeros(n_classes, dtype=dtype)
+
+    def draw_classes(self, n: int, generator: torch.Generator) -> torch.Tensor:
+        """The class of each of ``n`` points (n,), drawn with probabilities ``alpha``."""
+        r = torch.rand(n, generator=generator, dtype=self.dtype)
+        cum = torch.cumsum(self.alpha, 0)
+        return torch.clamp(torch.searchsorted(cum, r, right=True), max=len(self.grids) - 1)
+
+    def accumulate(self, record, weights: torch.Tensor) -> None:
+        """Add a batch: ``record = (classes (n,), bins (n, dim), shares (n, K))`` from the sampler, ``weights`` (n,)
+        the full event weights."""
+        cls, idx, shares = record
+        w = weights.to(self.dtype)
+        cls_cpu = cls.to("cpu")
+        for k, grid in enumerate(self.grids):
+            sel = (cls_cpu == k).to(w.device)
+            if bool(sel.any()):
+                grid.accumulate(idx[sel], w[sel])
+        self._W += ((w[:, None] ** 2) * shares).sum(0).to("cpu") / self.alpha
+
+    def adapt(self, alpha: float = 1.5) -> None:
+        for grid in self.grids:
+            grid.adapt(alpha)
+        K = len(self.grids)
+        if K > 1 and float(self._W.sum()) > 0:
+            a = self.alpha * torch.sqrt(self._W)
+            a = a / a.sum()
+            a = torch.clamp(a, min=self.floor / K)
+            self.alpha = a / a.sum()
+        self._W.zero_()
