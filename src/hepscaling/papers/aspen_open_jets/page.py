@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ...claims import ClaimSheet
+from ...tables import Table
 from ...scaling.sweep import load_artifact
 from . import summaries as S
 from .config import load_config
@@ -121,6 +122,39 @@ class Page:
                                                      f"{self.cfg['profile']!r} reaches D = {max(have):,}")
         lacking = [d for d in need if d not in have and not (d == need[-1] and max(have) > d)]
         return f"needs {words}; profile {self.cfg['profile']!r} has D = {have}" if lacking else ""
+
+    def tokenizer_table(self) -> Table:
+        """The tokenizers (AOJ-like and JetClass-like): training jets, size, codebook usage and the per-feature
+        resolution (half the 16–84 % range of reconstructed − true on the validation constituents)."""
+        return Table(["tokenizer", "jets", "parameters", "codes used", "perplexity", "pT resolution (rel.)",
+                      "Δη resolution", "Δφ resolution"],
+                     [[k, f"{int(r.n_train_jets):,}", f"{int(r.n_params):,}",
+                       f"{r.usage_n_used:.0f} / {r.usage_n_codes:.0f} ({r.usage_fraction_used:.0%})",
+                       f"{r.usage_perplexity:.0f}", f"{r.pt_rel_resolution:.3f}", f"{r.deta_resolution:.4f}",
+                       f"{r.dphi_resolution:.4f}"] for k, r in self.tokenizers.iterrows()],
+                     caption="Per-feature resolution: half the 16–84 % range of reconstructed − true on the "
+                             "validation jets' constituents (pT relative); codebook usage on the same constituents.")
+
+    def pretraining_summary(self) -> str:
+        pre = self.pretraining
+        return (f"backbone: {int(pre.n_params):,} parameters; pretraining stopped after {int(pre.epochs_run)} "
+                f"epochs, best validation loss {pre.best_val_loss:.3f} nats/jet-token at epoch {int(pre.best_epoch)}")
+
+    def gamma_display(self) -> Table:
+        """The fits ∝ D^−γ of every (strategy, metric, observable) curve, saturated ones marked."""
+        return Table(["strategy", "metric", "observable", "γ", "saturated"],
+                     [[r.strategy, r.metric, r.observable,
+                       "–" if np.isnan(r.gamma) else f"{r.gamma:.2f} ± {r.gamma_err:.2f}",
+                       "yes" if r.saturated else "no"] for r in self.gammas.itertuples()],
+                     caption=f"Least squares of log metric on log D through the mean over seeds; curves that fall "
+                             f"by less than ×{S.SATURATED_DROP} over the D range count as saturated and are not "
+                             f"fitted.")
+
+    def requirements_display(self) -> Table:
+        return Table(["claim", "needs", "testable with this profile", "why not"],
+                     self.requirements().values.tolist(),
+                     caption="What each claim needs of the D range; profile `paper` (D up to 10⁷) tests all of "
+                             "them.")
 
     def requirements(self) -> pd.DataFrame:
         """One row per claim of the page: what it needs, and whether this profile can test it."""
