@@ -359,16 +359,22 @@ def _sig(J, psi, plus: bool):
     return (d * p0 - b * p1, a * p1 - c * p0)
 
 
-def quark_line_amplitudes(ctx: Context, flav_in: str, flav_out: str, gluons: tuple[int, ...], ew: tuple[int, ...],
-                          species: dict[int, str], pols: dict[int, torch.Tensor], sm: SMParameters,
-                          orderings: list[tuple[int, ...]], chains: tuple[bool, ...] = (True, False)) -> torch.Tensor:
+def quark_line_amplitudes(*args, **kw) -> torch.Tensor:
+    """:func:`quark_line_amplitudes_hn` as (N, len(orderings), 2 H_rest)."""
+    return quark_line_amplitudes_hn(*args, **kw).permute(2, 0, 1)
+
+
+def quark_line_amplitudes_hn(ctx: Context, flav_in: str, flav_out: str, gluons: tuple[int, ...],
+                             ew: tuple[int, ...], species: dict[int, str], pols: dict[int, torch.Tensor],
+                             sm: SMParameters, orderings: list[tuple[int, ...]],
+                             chains: tuple[bool, ...] = (True, False)) -> torch.Tensor:
     """Colour-ordered amplitudes for q(leg 0, incoming) qbar(leg 1, incoming) -> gluons + colourless bosons.
 
     ``chains``: which chiralities to compute (True = left); the default computes both.
 
     Massless quark line: helicity is conserved along the line, so each chirality is run separately on two-component
     Weyl spinors (left: u(p0,-) ... vbar(p1,+); right: u(p0,+) ... vbar(p1,-)); every other helicity configuration of
-    the quarks vanishes identically and is dropped.  Returns (N, len(orderings), 2 H_rest) complex with the
+    the quarks vanishes identically and is dropped.  Returns (len(orderings), 2 H_rest, N) complex with the
     left-chain helicities first, the rest in ascending leg order.
     """
     gs = sm.gs
@@ -512,23 +518,30 @@ def quark_line_amplitudes(ctx: Context, flav_in: str, flav_out: str, gluons: tup
                 v = r[0] * ps[0] + r[1] * ps[1]
                 total = v if total is None else total + v
             if total is None:
-                return torch.zeros(ctx.N, math.prod(ctx.hdims[l] for l in all_legs), dtype=ctx.ctype,
+                return torch.zeros(math.prod(ctx.hdims[l] for l in all_legs), ctx.N, dtype=ctx.ctype,
                                    device=ctx.p.device)
             total = total.expand([ctx.hdims[l] for l in legs] + [ctx.N])
-            return total.reshape(-1, ctx.N).T
+            return total.reshape(-1, ctx.N)
 
         out = [top(tuple(order), E_all) for order in orderings]
-        return torch.stack(out, 1)
+        return torch.stack(out, 0)
 
     assert flavour(E_all) == flav_out
-    return torch.cat([chain(c) for c in chains], 2)
+    if len(chains) == 1:
+        return chain(chains[0])
+    return torch.cat([chain(c) for c in chains], 1)
 
 
 def gluon_amplitudes(ctx: Context, pols: dict[int, torch.Tensor], gs: float, orderings) -> torch.Tensor:
+    """:func:`gluon_amplitudes_hn` as (N, len(orderings), H)."""
+    return gluon_amplitudes_hn(ctx, pols, gs, orderings).permute(2, 0, 1)
+
+
+def gluon_amplitudes_hn(ctx: Context, pols: dict[int, torch.Tensor], gs: float, orderings) -> torch.Tensor:
     """Pure-gluon colour-ordered amplitudes A(order..., n-1) for the given orderings of legs 0..n-2.
 
     The last vertex is contracted with the polarisation of leg n-1 directly (scalar products only).
-    Returns (N, len(orderings), H)."""
+    Returns (len(orderings), H, N)."""
     gl = GluonCurrents(ctx, pols, gs)
     n = len(orderings[0]) + 1
     legs = tuple(range(n))
@@ -560,15 +573,20 @@ def gluon_amplitudes(ctx: Context, pols: dict[int, torch.Tensor], gs: float, ord
                      - dot0(c, eps) * gl.jdot(seq[:j], seq[j:k], legs))
                 total = total + c4 * v
         total = total.expand([ctx.hdims[l] for l in legs] + [ctx.N])
-        out.append(total.reshape(-1, ctx.N).T)
-    return torch.stack(out, 1)
+        out.append(total.reshape(-1, ctx.N))
+    return torch.stack(out, 0)
 
 
 def tth_amplitudes(ctx: Context, sm: SMParameters) -> torch.Tensor:
+    """:func:`tth_amplitudes_hn` as (N, 1, 16)."""
+    return tth_amplitudes_hn(ctx, sm).permute(2, 0, 1)
+
+
+def tth_amplitudes_hn(ctx: Context, sm: SMParameters) -> torch.Tensor:
     """u(0) u~(1) -> t(2) t~(3) h(4) through an s-channel gluon (the two QCD diagrams).
 
     Colour-stripped with the colour factor T^a_{i1 i0} T^a_{i2 i3} (T = lambda/2), i.e. colour sum 2.
-    Returns (N, 1, 16)."""
+    Returns (1, 16, N)."""
     p = ctx.p
     gs = sm.gs
     mt, wt = sm.MT, sm.WT
@@ -596,4 +614,4 @@ def tth_amplitudes(ctx: Context, sm: SMParameters) -> torch.Tensor:
     t2 = slash(Lc, s2)
     yuk = -1j * y
     A = bar_dot(ub2, yuk * t1 + yuk * t2)                        # (N,2,2,2,2)
-    return A.reshape(ctx.N, 1, -1)
+    return A.reshape(1, ctx.N, -1).transpose(1, 2)
