@@ -25,7 +25,7 @@ import math
 import torch
 
 from .model import QUARKS, SMParameters
-from .wavefunctions import bar_dot, dot, slash, u_spinor, v_spinor
+from .wavefunctions import u_spinor, v_spinor
 
 
 # ---- component-first (axis 0) versions of the Dirac/Lorentz helpers used inside the recursion
@@ -578,40 +578,56 @@ def gluon_amplitudes_hn(ctx: Context, pols: dict[int, torch.Tensor], gs: float, 
 
 
 def tth_amplitudes(ctx: Context, sm: SMParameters) -> torch.Tensor:
-    """:func:`tth_amplitudes_hn` as (N, 1, 16)."""
+    """:func:`tth_amplitudes_hn` as (N, 1, 8)."""
     return tth_amplitudes_hn(ctx, sm).permute(2, 0, 1)
+
+
+def _row_slash(r, J):
+    """The row spinor ``r Jslash`` (``r . (Jslash psi) = (r Jslash) . psi``), component-first like :func:`slash0`."""
+    a, d = J[0] + J[3], J[0] - J[3]
+    b, c = J[1] - 1j * J[2], J[1] + 1j * J[2]
+    return torch.stack((r[2] * a + r[3] * c, r[2] * b + r[3] * d, r[0] * d - r[1] * c, r[1] * a - r[0] * b), 0)
 
 
 def tth_amplitudes_hn(ctx: Context, sm: SMParameters) -> torch.Tensor:
     """u(0) u~(1) -> t(2) t~(3) h(4) through an s-channel gluon (the two QCD diagrams).
 
     Colour-stripped with the colour factor T^a_{i1 i0} T^a_{i2 i3} (T = lambda/2), i.e. colour sum 2.
-    Returns (1, 16, N)."""
+    Component-first: the light current vbar(p1) gamma^mu u(p0) is formed for the two light-quark helicity
+    configurations that do not vanish identically (massless quarks: u(+) v(-) and u(-) v(+)); the top line
+    ubar(p2) [S(q1) Lslash + Lslash S(q2)] v(p3) is contracted as row spinor times column spinor.
+    Returns (1, 8, N): (light configuration, top helicity, anti-top helicity)."""
     p = ctx.p
+    N = ctx.N
     gs = sm.gs
     mt, wt = sm.MT, sm.WT
     y = sm.ymt / sm.vev
-    u0 = u_spinor(p[:, 0])[:, :, None, None, None, :]           # (N,2,1,1,1,4)
-    v1 = v_spinor(p[:, 1])[:, None, :, None, None, :]           # (N,1,2,1,1,4)
-    ub2 = u_spinor(p[:, 2])[:, None, None, :, None, :]          # (N,1,1,2,1,4) (barred below)
-    v3 = v_spinor(p[:, 3])[:, None, None, None, :, :]           # (N,1,1,1,2,4)
-    # light current L^mu = vbar(p1) gamma^mu u(p0): components via J-slash with unit vectors
-    eye = torch.eye(4, dtype=ctx.ctype, device=p.device)
-    L = torch.stack([bar_dot(v1, slash(eye[m], u0)) for m in range(4)], -1)  # (N,2,2,1,1,4) = vbar gamma^m u
-    # lower index: L_mu gamma^mu = slash(L^mu) with L^mu = g^{mu mu} L_(gamma^mu) ... raise: L^mu = (L0, -L1, -L2, -L3)
-    sgn = torch.tensor([1.0, -1.0, -1.0, -1.0], dtype=p.dtype, device=p.device)
-    L = L * sgn
-    s = dot(p[:, 0] + p[:, 1], p[:, 0] + p[:, 1])
+    u0 = to_cf(u_spinor(p[:, 0]))   # (4, 2, N), helicities +, -
+    v1 = to_cf(v_spinor(p[:, 1]))
+    psi = torch.stack((u0[:, 0], u0[:, 1]), 1)                       # u(+), u(-)
+    w = v1[[2, 3, 0, 1]][:, [1, 0]].conj()                           # vbar as a row: v(-), v(+)
+    r0, r1, r2, r3 = w
+    s0, s1, s2, s3 = psi
+    # L^mu = vbar gamma^mu u (contravariant)
+    L = torch.stack((r0 * s2 + r1 * s3 + r2 * s0 + r3 * s1,
+                     r0 * s3 + r1 * s2 - r2 * s1 - r3 * s0,
+                     -1j * (r0 * s3 - r1 * s2 - r2 * s1 + r3 * s0),
+                     r0 * s2 - r1 * s3 - r2 * s0 + r3 * s1), 0)      # (4, 2, N)
+    pT = p.permute(2, 1, 0)                                          # (4, n, N)
+    P01 = pT[:, 0] + pT[:, 1]
     # i g_s gamma^mu (vertex) * -i/s (propagator) * i g_s gamma_mu (vertex)
-    Lc = L * (1j * gs * (-1j) / s * 1j * gs).reshape(-1, 1, 1, 1, 1, 1)
-    q1 = (p[:, 2] + p[:, 4]).reshape(-1, 1, 1, 1, 1, 4)
-    q2 = (-(p[:, 3] + p[:, 4])).reshape(-1, 1, 1, 1, 1, 4)
-    D1 = (dot(q1, q1) - mt**2 + 1j * mt * wt)[..., None]
-    D2 = (dot(q2, q2) - mt**2 + 1j * mt * wt)[..., None]
-    chi = slash(Lc, v3)                                          # (N,2,2,1,2,4)
-    t1 = 1j * (slash(q1, chi) + mt * chi) / D1                   # S(q1) Lslash v3
-    s2 = 1j * (slash(q2, v3) + mt * v3) / D2                     # S(q2) v3
-    t2 = slash(Lc, s2)
-    yuk = -1j * y
-    A = bar_dot(ub2, yuk * t1 + yuk * t2)                        # (N,2,2,2,2)
-    return A.reshape(1, ctx.N, -1).transpose(1, 2)
+    Lc = (L * ((1j * gs * gs) / dot0(P01, P01))).reshape(4, 2, 1, 1, N)
+    v3 = to_cf(v_spinor(p[:, 3])).reshape(4, 1, 1, 2, N)
+    rb = to_cf(u_spinor(p[:, 2]))[[2, 3, 0, 1]].conj().reshape(4, 1, 2, 1, N)  # ubar(p2) as a row
+    q1 = pT[:, 2] + pT[:, 4]
+    q2 = -(pT[:, 3] + pT[:, 4])
+    f1 = 1j / (dot0(q1, q1) - mt**2 + 1j * mt * wt)
+    f2 = 1j / (dot0(q2, q2) - mt**2 + 1j * mt * wt)
+    q1 = q1.reshape(4, 1, 1, 1, N)
+    q2 = q2.reshape(4, 1, 1, 1, N)
+    rS1 = (_row_slash(rb, q1) + mt * rb) * f1                        # ubar S(q1): (4, 1, 2, 1, N)
+    chi = slash0(Lc, v3)                                             # Lslash v:   (4, 2, 1, 2, N)
+    S2v = (slash0(q2, v3) + mt * v3) * f2                            # S(q2) v:    (4, 1, 1, 2, N)
+    rL = _row_slash(rb, Lc)                                          # ubar Lslash: (4, 2, 2, 1, N)
+    A = (rS1 * chi).sum(0) + (rL * S2v).sum(0)                       # (2, 2, 2, N)
+    return (A * (-1j * y)).reshape(1, 8, N)
