@@ -313,7 +313,7 @@ bench = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(bench)
 with contextlib.redirect_stdout(io.StringIO()) as bench_log:     # the script's printout: the table below says it
     bench_rows = bench.main(["--threads", "1", "--scale", str(bench_scale), "--loop", str(bench_loop),
-                             "--min-points", str(bench_min)])
+                             "--min-points", str(bench_min), "--no-pyamplicol", "--no-save"])
 report("bench_amplitudes:\n" + bench_log.getvalue())
 display(Table(["process", "d", "batched points/s", "per-point points/s", "ratio"],
               [[n, get_process(n).dof, f"{r['batched']:,.0f}", f"{r['per_point']:,.1f}",
