@@ -540,13 +540,43 @@ def gluon_amplitudes(ctx: Context, pols: dict[int, torch.Tensor], gs: float, ord
 def gluon_amplitudes_hn(ctx: Context, pols: dict[int, torch.Tensor], gs: float, orderings) -> torch.Tensor:
     """Pure-gluon colour-ordered amplitudes A(order..., n-1) for the given orderings of legs 0..n-2.
 
-    The last vertex is contracted with the polarisation of leg n-1 directly (scalar products only).
+    The last vertex is contracted with the polarisation eps of leg n-1 (momentum q) directly.  With momentum
+    conservation (P1 + P2 = -q for the two currents J1, J2 meeting there), every scalar product in that contraction
+    belongs to one current and is computed once for all orderings and splits that contain it:
+    (P1 - P2).eps = (2 P1 + q).eps, (P1 + 2 P2).J1 = -(P1 + 2 q).J1, (2 P1 + P2).J2 = -(P2 + 2 q).J2, J.eps;
+    only J1.J2 belongs to a pair.
     Returns (len(orderings), H, N)."""
     gl = GluonCurrents(ctx, pols, gs)
     n = len(orderings[0]) + 1
+    last = n - 1
     legs = tuple(range(n))
-    nh = n
-    eps = ctx.align(Cur((n - 1,), pols[n - 1]), legs)
+    eps = Cur((last,), pols[last])
+    q = ctx.qT[:, last]
+    memo: dict = {}
+
+    def edot(s):  # J(s).eps
+        key = ("e", s)
+        if key not in memo:
+            J = gl.current(s)
+            L = tuple(sorted(J.legs + (last,)))
+            memo[key] = Cur(L, dot0(ctx.align(J, L), ctx.align(eps, L)), scalar=True)
+        return ctx.align(memo[key], legs)
+
+    def xdot(s):  # (P_s + 2 q).J(s)
+        key = ("x", s)
+        if key not in memo:
+            J = gl.current(s)
+            P = ctx.mom(s, len(J.legs)) + 2 * q.reshape([4] + [1] * len(J.legs) + [ctx.N])
+            memo[key] = Cur(J.legs, dot0(P, J.t), scalar=True)
+        return ctx.align(memo[key], legs)
+
+    def ydot(s):  # (2 P_s + q).eps
+        key = ("y", s)
+        if key not in memo:
+            P = 2 * ctx.mom(s, 1) + q.reshape(4, 1, ctx.N)
+            memo[key] = Cur((last,), dot0(P, eps.t), scalar=True)
+        return ctx.align(memo[key], legs)
+
     # vertex factors i g/sqrt2 G3 and i g^2/2: the common factor i is a global phase and dropped (A stays real)
     c3 = gs / math.sqrt(2) * G3
     c4 = gs**2 / 2
@@ -556,21 +586,13 @@ def gluon_amplitudes_hn(ctx: Context, pols: dict[int, torch.Tensor], gs: float, 
         total = None
         for k in range(1, len(seq)):
             s1, s2 = seq[:k], seq[k:]
-            a = ctx.align(gl.current(s1), legs)
-            b = ctx.align(gl.current(s2), legs)
-            P1 = ctx.mom(s1, nh)
-            P2 = ctx.mom(s2, nh)
-            v = (gl.jdot(s1, s2, legs) * dot0(P1 - P2, eps) + dot0(P1 + 2 * P2, a) * dot0(b, eps)
-                 - dot0(2 * P1 + P2, b) * dot0(a, eps))
-            v = c3 * v
+            v = gl.jdot(s1, s2, legs) * ydot(s1) - xdot(s1) * edot(s2) + xdot(s2) * edot(s1)
             total = v if total is None else total + v
+        total = total * c3
         for j in range(1, len(seq) - 1):
             for k in range(j + 1, len(seq)):
-                a = ctx.align(gl.current(seq[:j]), legs)
-                b = ctx.align(gl.current(seq[j:k]), legs)
-                c = ctx.align(gl.current(seq[k:]), legs)
-                v = (2 * dot0(b, eps) * gl.jdot(seq[:j], seq[k:], legs) - dot0(a, eps) * gl.jdot(seq[j:k], seq[k:], legs)
-                     - dot0(c, eps) * gl.jdot(seq[:j], seq[j:k], legs))
+                a, b, c = seq[:j], seq[j:k], seq[k:]
+                v = (2 * edot(b) * gl.jdot(a, c, legs) - edot(a) * gl.jdot(b, c, legs) - edot(c) * gl.jdot(a, b, legs))
                 total = total + c4 * v
         total = total.expand([ctx.hdims[l] for l in legs] + [ctx.N])
         out.append(total.reshape(-1, ctx.N))
