@@ -164,23 +164,21 @@ class GluonCurrents:
             b = ctx.align(self.current(s2), legs)
             P1 = ctx.mom(s1, nh)
             P2 = ctx.mom(s2, nh)
-            v = self.jdot(s1, s2, legs)[None] * (P1 - P2)
-            v += dot0(P1 + 2 * P2, a)[None] * b
-            v -= dot0(2 * P1 + P2, b)[None] * a
             if total is None:
-                total = v
+                total = self.jdot(s1, s2, legs)[None] * (P1 - P2)  # full shape: legs of s1 and s2, Lorentz index
             else:
-                total += v
+                total.addcmul_(self.jdot(s1, s2, legs)[None], P1 - P2)
+            total.addcmul_(dot0(P1 + 2 * P2, a)[None], b)
+            total.addcmul_(dot0(2 * P1 + P2, b)[None], a, value=-1)
         ratio = (self.gs**2 / 2) / (self.gs / math.sqrt(2) * G3)  # c4 / c3, real
         for j in range(1, len(seq) - 1):
             for k in range(j + 1, len(seq)):
                 a = ctx.align(self.current(seq[:j]), legs)
                 b = ctx.align(self.current(seq[j:k]), legs)
                 c = ctx.align(self.current(seq[k:]), legs)
-                v = b * (2 * ratio * self.jdot(seq[:j], seq[k:], legs))[None]
-                v -= a * (ratio * self.jdot(seq[j:k], seq[k:], legs))[None]
-                v -= c * (ratio * self.jdot(seq[:j], seq[j:k], legs))[None]
-                total += v
+                total.addcmul_(b, self.jdot(seq[:j], seq[k:], legs)[None], value=2 * ratio)
+                total.addcmul_(a, self.jdot(seq[j:k], seq[k:], legs)[None], value=-ratio)
+                total.addcmul_(c, self.jdot(seq[:j], seq[j:k], legs)[None], value=-ratio)
         return Cur(legs, total)
 
 
@@ -581,22 +579,27 @@ def gluon_amplitudes_hn(ctx: Context, pols: dict[int, torch.Tensor], gs: float, 
     c3 = gs / math.sqrt(2) * G3
     c4 = gs**2 / 2
     out = []
-    for order in orderings:
+    r4 = c4 / c3
+    full = [ctx.hdims[l] for l in legs] + [ctx.N]
+    out = torch.empty([len(orderings)] + full, dtype=eps.t.dtype, device=ctx.p.device)
+    for i, order in enumerate(orderings):
         seq = tuple(order)
-        total = None
+        total = out[i]  # accumulated in place: one pass over the full helicity tensor per term
+        torch.mul(gl.jdot(seq[:1], seq[1:], legs), ydot(seq[:1]), out=total.expand(full))
         for k in range(1, len(seq)):
             s1, s2 = seq[:k], seq[k:]
-            v = gl.jdot(s1, s2, legs) * ydot(s1) - xdot(s1) * edot(s2) + xdot(s2) * edot(s1)
-            total = v if total is None else total + v
-        total = total * c3
+            if k > 1:
+                total.addcmul_(gl.jdot(s1, s2, legs), ydot(s1))
+            total.addcmul_(xdot(s1), edot(s2), value=-1)
+            total.addcmul_(xdot(s2), edot(s1))
         for j in range(1, len(seq) - 1):
             for k in range(j + 1, len(seq)):
                 a, b, c = seq[:j], seq[j:k], seq[k:]
-                v = (2 * edot(b) * gl.jdot(a, c, legs) - edot(a) * gl.jdot(b, c, legs) - edot(c) * gl.jdot(a, b, legs))
-                total = total + c4 * v
-        total = total.expand([ctx.hdims[l] for l in legs] + [ctx.N])
-        out.append(total.reshape(-1, ctx.N))
-    return torch.stack(out, 0)
+                total.addcmul_(edot(b), gl.jdot(a, c, legs), value=2 * r4)
+                total.addcmul_(edot(a), gl.jdot(b, c, legs), value=-r4)
+                total.addcmul_(edot(c), gl.jdot(a, b, legs), value=-r4)
+    out.mul_(c3)
+    return out.reshape(len(orderings), -1, ctx.N)
 
 
 def tth_amplitudes(ctx: Context, sm: SMParameters) -> torch.Tensor:
