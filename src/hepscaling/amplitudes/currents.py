@@ -346,17 +346,6 @@ def _set_partitions3(items):
 
 
 # -------------------------------------------------------------------------------------------------------- quark line
-def _sig(J, psi, plus: bool):
-    """Two-component products (J0 + sigma.J) psi (plus) or (J0 - sigma.J) psi; J, psi tuples of component tensors."""
-    J0, J1, J2, J3 = J
-    a, d = J0 + J3, J0 - J3
-    b, c = J1 - 1j * J2, J1 + 1j * J2
-    p0, p1 = psi
-    if plus:
-        return (a * p0 + b * p1, c * p0 + d * p1)
-    return (d * p0 - b * p1, a * p1 - c * p0)
-
-
 def quark_line_amplitudes(*args, **kw) -> torch.Tensor:
     """:func:`quark_line_amplitudes_hn` as (N, len(orderings), 2 H_rest)."""
     return quark_line_amplitudes_hn(*args, **kw).permute(2, 0, 1)
@@ -399,12 +388,6 @@ def quark_line_amplitudes_hn(ctx: Context, flav_in: str, flav_out: str, gluons: 
             return sm.ee / (math.sqrt(2) * sm.sw) if left else 0.0
         return 0.0
 
-    def comps(cur: Cur, legs, scale=None):
-        t = ctx.align(cur, legs)
-        if scale is not None:
-            t = t * scale
-        return tuple(t[i] for i in range(t.shape[0]))
-
     def chain(left: bool):
         # left chain: psi holds upper (L) components, phi lower; vertices (J0 + sigma.J), propagators (P0 - sigma.P)
         vplus = left
@@ -434,32 +417,54 @@ def quark_line_amplitudes_hn(ctx: Context, flav_in: str, flav_out: str, gluons: 
                         if pc is not None:
                             yield c, cur, pc
 
+        vmemo: dict = {}
+
+        def vertex(cur: Cur, coup: complex):
+            """Entries a = J0 + J3, b = J1 - i J2, c = J1 + i J2, d = J0 - J3 of the vertex matrix coup (J0 +- sigma.J),
+            on the current's own legs: once per current and coupling (shared by every fermion current using it)."""
+            key = (id(cur), coup)
+            hit = vmemo.get(key)
+            if hit is None:
+                J0, J1, J2, J3 = cur.t.unbind(0)
+                if cur.t.is_complex():
+                    b, c = J1 - 1j * J2, J1 + 1j * J2
+                else:
+                    b, c = torch.complex(J1, -J2), torch.complex(J1, J2)
+                hit = (cur, tuple(Cur(cur.legs, x, scalar=True) for x in ((J0 + J3) * coup, b * coup, c * coup,
+                                                                            (J0 - J3) * coup)))
+                vmemo[key] = hit
+            return hit[1]
+
+        def apply(tot, m, p0, p1, plus: bool):
+            """tot += (J0 + sigma.J) psi (plus) or (J0 - sigma.J) psi, accumulated in place; m = (a, b, c, d)."""
+            a, b, c, d = m
+            if plus:
+                tot[0].addcmul_(a, p0).addcmul_(b, p1)
+                tot[1].addcmul_(c, p0).addcmul_(d, p1)
+            else:
+                tot[0].addcmul_(d, p0).addcmul_(b, p1, value=-1)
+                tot[1].addcmul_(a, p1).addcmul_(c, p0, value=-1)
+
+        def zeros(lead, legs):
+            return torch.zeros([lead] + [ctx.hdims[l] for l in legs] + [ctx.N], dtype=ctx.ctype, device=ctx.p.device)
+
         def phi(G, E):
             key = (G, E)
             if key in phi_memo:
                 return phi_memo[key]
             legs = _union(G, E)
             total = None
-            for j in range(len(G)):
-                pc = psi(G[:j], E)
+            terms = [(psi(G[:j], E), gl.current(G[j:]), cq) for j in range(len(G))]
+            terms += [(pc, cur, 1j * c) for c, cur, pc in ew_insertions(G, E)]
+            for pc, cur, coup in terms:
                 if pc is None:
                     continue
-                J = comps(gl.current(G[j:]), legs, cq)
-                v = _sig(J, comps(pc, legs), vplus)
                 if total is None:
-                    total = list(v)
-                else:
-                    total[0] += v[0]
-                    total[1] += v[1]
-            for c, cur, pc in ew_insertions(G, E):
-                J = comps(cur, legs, 1j * c)
-                v = _sig(J, comps(pc, legs), vplus)
-                if total is None:
-                    total = list(v)
-                else:
-                    total[0] += v[0]
-                    total[1] += v[1]
-            res = None if total is None else Cur(legs, torch.stack(total, 0))
+                    total = zeros(2, legs)
+                m = tuple(ctx.align(x, legs) for x in vertex(cur, coup))
+                ps = ctx.align(pc, legs)
+                apply(total, m, ps[0], ps[1], vplus)
+            res = None if total is None else Cur(legs, total)
             phi_memo[key] = res
             return res
 
@@ -474,51 +479,44 @@ def quark_line_amplitudes_hn(ctx: Context, flav_in: str, flav_out: str, gluons: 
             nh = len(f.legs)
             P = -ctx.qT[:, 0] - ctx.qT[:, list(G) + list(E)].sum(1)  # momentum along the fermion arrow
             P = P * (1j / dot0(P, P))
-            P = P.reshape([4] + [1] * nh + [ctx.N])
-            out = _sig(tuple(P[i] for i in range(4)), (f.t[0], f.t[1]), not vplus)
-            cur = Cur(f.legs, torch.stack(out, 0))
+            P0, P1, P2, P3 = (x.reshape([1] * nh + [ctx.N]) for x in P.unbind(0))
+            out = zeros(2, f.legs)
+            apply(out, (P0 + P3, P1 - 1j * P2, P1 + 1j * P2, P0 - P3), f.t[0], f.t[1], not vplus)
+            cur = Cur(f.legs, out)
             psi_memo[key] = cur
             return cur
 
         w = (vs[:, 0, :2] if left else vs[:, 1, 2:]).conj()  # (N, 2): conj of the relevant components of v(p1)
         w = to_cf(w)  # (2, N)
+        rmemo: dict = {}
 
-        def row(J, legs_J):
-            """(w^T M(J)) for the vertex matrix M = (J0 + sigma.J) (left) or (J0 - sigma.J) (right)."""
-            J0, J1, J2, J3 = J
-            nh = J0.ndim - 1
-            w0 = w[0].reshape([1] * nh + [ctx.N])
-            w1 = w[1].reshape([1] * nh + [ctx.N])
-            a, d = J0 + J3, J0 - J3
-            b, c = J1 - 1j * J2, J1 + 1j * J2
-            if vplus:
-                return (w0 * a + w1 * c, w0 * b + w1 * d)
-            return (w0 * d - w1 * c, w1 * a - w0 * b)
+        def row(cur: Cur, coup: complex):
+            """(w^T M) for the vertex matrix M = coup (J0 + sigma.J) (left) or coup (J0 - sigma.J) (right), on the
+            current's own legs, once per current and coupling."""
+            key = (id(cur), coup)
+            hit = rmemo.get(key)
+            if hit is None:
+                a, b, c, d = (x.t for x in vertex(cur, coup))
+                nh = len(cur.legs)
+                w0 = w[0].reshape([1] * nh + [ctx.N])
+                w1 = w[1].reshape([1] * nh + [ctx.N])
+                r = (w0 * a + w1 * c, w0 * b + w1 * d) if vplus else (w0 * d - w1 * c, w1 * a - w0 * b)
+                hit = (cur, tuple(Cur(cur.legs, x, scalar=True) for x in r))
+                rmemo[key] = hit
+            return hit[1]
 
         def top(G, E):
             """The colour-ordered amplitude vbar(p1) phi(G, E), contracted term by term."""
             legs = all_legs
-            total = None
-            for j in range(len(G)):
-                pc = psi(G[:j], E)
+            total = zeros(1, legs)[0]
+            terms = [(psi(G[:j], E), gl.current(G[j:]), cq) for j in range(len(G))]
+            terms += [(pc, cur, 1j * c) for c, cur, pc in ew_insertions(G, E)]
+            for pc, cur, coup in terms:
                 if pc is None:
                     continue
-                gcur = gl.current(G[j:])
-                r = row(comps(gcur, gcur.legs, cq), gcur.legs)
-                r = [x.reshape(ctx.align(Cur(gcur.legs, x, scalar=True), legs).shape) for x in r]
-                ps = comps(pc, legs)
-                v = r[0] * ps[0] + r[1] * ps[1]
-                total = v if total is None else total + v
-            for c, cur, pc in ew_insertions(G, E):
-                r = row(comps(cur, cur.legs, 1j * c), cur.legs)
-                r = [x.reshape(ctx.align(Cur(cur.legs, x, scalar=True), legs).shape) for x in r]
-                ps = comps(pc, legs)
-                v = r[0] * ps[0] + r[1] * ps[1]
-                total = v if total is None else total + v
-            if total is None:
-                return torch.zeros(math.prod(ctx.hdims[l] for l in all_legs), ctx.N, dtype=ctx.ctype,
-                                   device=ctx.p.device)
-            total = total.expand([ctx.hdims[l] for l in legs] + [ctx.N])
+                r0, r1 = (ctx.align(x, legs) for x in row(cur, coup))
+                ps = ctx.align(pc, legs)
+                total.addcmul_(r0, ps[0]).addcmul_(r1, ps[1])
             return total.reshape(-1, ctx.N)
 
         out = [top(tuple(order), E_all) for order in orderings]
