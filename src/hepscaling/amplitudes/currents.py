@@ -606,10 +606,18 @@ def tth_amplitudes(ctx: Context, sm: SMParameters) -> torch.Tensor:
 
 
 def _row_slash(r, J):
-    """The row spinor ``r Jslash`` (``r . (Jslash psi) = (r Jslash) . psi``), component-first like :func:`slash0`."""
+    """The row spinor ``r Jslash`` (``r . (Jslash psi) = (r Jslash) . psi``) as a tuple of components."""
     a, d = J[0] + J[3], J[0] - J[3]
     b, c = J[1] - 1j * J[2], J[1] + 1j * J[2]
-    return torch.stack((r[2] * a + r[3] * c, r[2] * b + r[3] * d, r[0] * d - r[1] * c, r[1] * a - r[0] * b), 0)
+    return (r[2] * a + r[3] * c, r[2] * b + r[3] * d, r[0] * d - r[1] * c, r[1] * a - r[0] * b)
+
+
+def _slash_t(J, psi):
+    """:func:`slash0` as a tuple of components (no stacking)."""
+    a, d = J[0] + J[3], J[0] - J[3]
+    b, c = J[1] - 1j * J[2], J[1] + 1j * J[2]
+    p0, p1, p2, p3 = psi
+    return (d * p2 - b * p3, a * p3 - c * p2, a * p0 + b * p1, c * p0 + d * p1)
 
 
 def tth_amplitudes_hn(ctx: Context, sm: SMParameters) -> torch.Tensor:
@@ -628,29 +636,35 @@ def tth_amplitudes_hn(ctx: Context, sm: SMParameters) -> torch.Tensor:
     u0 = to_cf(u_spinor(p[:, 0]))   # (4, 2, N), helicities +, -
     v1 = to_cf(v_spinor(p[:, 1]))
     psi = torch.stack((u0[:, 0], u0[:, 1]), 1)                       # u(+), u(-)
-    w = v1[[2, 3, 0, 1]][:, [1, 0]].conj()                           # vbar as a row: v(-), v(+)
+    w = v1[[2, 3, 0, 1]][:, [1, 0]].conj()                           # vbar as a row: v(-), v(+) with u(+), u(-)
     r0, r1, r2, r3 = w
-    s0, s1, s2, s3 = psi
-    # L^mu = vbar gamma^mu u (contravariant)
-    L = torch.stack((r0 * s2 + r1 * s3 + r2 * s0 + r3 * s1,
-                     r0 * s3 + r1 * s2 - r2 * s1 - r3 * s0,
-                     -1j * (r0 * s3 - r1 * s2 - r2 * s1 + r3 * s0),
-                     r0 * s2 - r1 * s3 - r2 * s0 + r3 * s1), 0)      # (4, 2, N)
+    s0, s1, s2, s3 = u0
     pT = p.permute(2, 1, 0)                                          # (4, n, N)
     P01 = pT[:, 0] + pT[:, 1]
     # i g_s gamma^mu (vertex) * -i/s (propagator) * i g_s gamma_mu (vertex)
-    Lc = (L * ((1j * gs * gs) / dot0(P01, P01))).reshape(4, 2, 1, 1, N)
-    v3 = to_cf(v_spinor(p[:, 3])).reshape(4, 1, 1, 2, N)
-    rb = to_cf(u_spinor(p[:, 2]))[[2, 3, 0, 1]].conj().reshape(4, 1, 2, 1, N)  # ubar(p2) as a row
+    f0 = (1j * gs * gs) / dot0(P01, P01)
+    # L^mu = vbar gamma^mu u (contravariant), times f0: (2, 1, 1, N) per component
+    Lc = tuple((x * f0).reshape(2, 1, 1, N) for x in (r0 * s2 + r1 * s3 + r2 * s0 + r3 * s1,
+                                                     r0 * s3 + r1 * s2 - r2 * s1 - r3 * s0,
+                                                     -1j * (r0 * s3 - r1 * s2 - r2 * s1 + r3 * s0),
+                                                     r0 * s2 - r1 * s3 - r2 * s0 + r3 * s1))
+    v3 = to_cf(v_spinor(p[:, 3])).reshape(4, 1, 1, 2, N).unbind(0)
+    rb = to_cf(u_spinor(p[:, 2]))[[2, 3, 0, 1]].conj().reshape(4, 1, 2, 1, N).unbind(0)  # ubar(p2) as a row
     q1 = pT[:, 2] + pT[:, 4]
     q2 = -(pT[:, 3] + pT[:, 4])
     f1 = 1j / (dot0(q1, q1) - mt**2 + 1j * mt * wt)
     f2 = 1j / (dot0(q2, q2) - mt**2 + 1j * mt * wt)
-    q1 = q1.reshape(4, 1, 1, 1, N)
-    q2 = q2.reshape(4, 1, 1, 1, N)
-    rS1 = (_row_slash(rb, q1) + mt * rb) * f1                        # ubar S(q1): (4, 1, 2, 1, N)
-    chi = slash0(Lc, v3)                                             # Lslash v:   (4, 2, 1, 2, N)
-    S2v = (slash0(q2, v3) + mt * v3) * f2                            # S(q2) v:    (4, 1, 1, 2, N)
-    rL = _row_slash(rb, Lc)                                          # ubar Lslash: (4, 2, 2, 1, N)
-    A = (rS1 * chi).sum(0) + (rL * S2v).sum(0)                       # (2, 2, 2, N)
+    q1 = q1.reshape(4, 1, 1, 1, N).unbind(0)
+    q2 = q2.reshape(4, 1, 1, 1, N).unbind(0)
+    rq = _row_slash(rb, q1)
+    rS1 = [(rq[k] + mt * rb[k]) * f1 for k in range(4)]             # ubar S(q1): (1, 2, 1, N) each
+    chi = _slash_t(Lc, v3)                                           # Lslash v:   (2, 1, 2, N)
+    qv = _slash_t(q2, v3)
+    S2v = [(qv[k] + mt * v3[k]) * f2 for k in range(4)]             # S(q2) v:    (1, 1, 2, N)
+    rL = _row_slash(rb, Lc)                                          # ubar Lslash: (2, 2, 1, N)
+    A = rS1[0] * chi[0]                                              # (2, 2, 2, N), accumulated in place
+    for k in range(1, 4):
+        A.addcmul_(rS1[k], chi[k])
+    for k in range(4):
+        A.addcmul_(rL[k], S2v[k])
     return (A * (-1j * y)).reshape(1, 8, N)
