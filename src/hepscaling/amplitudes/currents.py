@@ -30,7 +30,13 @@ from .wavefunctions import u_spinor, v_spinor
 
 # ---- component-first (axis 0) versions of the Dirac/Lorentz helpers used inside the recursion
 def dot0(a, b):
-    return a[0] * b[0] - a[1] * b[1] - a[2] * b[2] - a[3] * b[3]
+    """Minkowski product over axis 0 (broadcasting): one product and three fused multiply-subtracts in place."""
+    a0, a1, a2, a3 = a.unbind(0)
+    b0, b1, b2, b3 = b.unbind(0)
+    t = a0 * b0
+    if t.dtype != torch.promote_types(a1.dtype, b1.dtype):  # a real, b complex or the reverse: keep it plain
+        return t - a1 * b1 - a2 * b2 - a3 * b3
+    return t.addcmul_(a1, b1, value=-1).addcmul_(a2, b2, value=-1).addcmul_(a3, b3, value=-1)
 
 
 def slash0(J, psi):
