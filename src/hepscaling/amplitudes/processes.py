@@ -279,14 +279,19 @@ def matrix_element(process: str | Process, momenta, sm: SMParameters = DEFAULT, 
             A, C = _amplitudes(proc, chunk, sm, None, True)
             return _colour_sum(A, C)
 
+    def one_single(chunk):
+        torch.set_num_threads(1)  # OpenMP's thread count is per calling thread: a pool thread starts at the default
+        return one(chunk)
+
     threads = torch.get_num_threads()
-    if dev.type == "cpu" and threads > 1 and len(chunks) > 1:
-        # one batch per thread, each single-threaded: the engine's many small operations lose more to the intra-op
-        # barriers than they gain (measured: g g > g g g g at 2 intra-op threads ran at 0.6x of one thread)
+    if dev.type == "cpu" and threads > 1 and len(chunks) > 1 and proc.kind != "tth":
+        # one batch per thread, each single-threaded: the recursion's many small operations lose more to the
+        # intra-op barriers than they gain (measured: g g > g g g g at 2 intra-op threads ran at 0.6x of one
+        # thread, one batch per thread at 1.0-1.4x of intra-op); t t~ h (few, large operations) stays intra-op
         torch.set_num_threads(1)
         try:
             with ThreadPoolExecutor(threads) as pool:
-                out = list(pool.map(one, chunks))
+                out = list(pool.map(one_single, chunks))
         finally:
             torch.set_num_threads(threads)
     else:
