@@ -296,7 +296,10 @@ for name, v in spread.items():
 # called point by point (the anchor, measured in the same run). `benchmarks/bench_amplitudes.py` runs the full-size
 # version (2 threads by default, with `OMP_WAIT_POLICY=PASSIVE`). The machine is shared with other jobs, so absolute
 # numbers move with its load (printed); the goals are ≥ 50 000 points/s for t t̄ H and ≥ 1 000 points/s for
-# Z + 4 g on 2 cores — already met by one core when the machine is not saturated.
+# Z + 4 g on 2 cores — already met by one core when the machine is not saturated. The full-size script also times
+# pyAmpliCol (compiled Rust, full colour; installed by the script into a throwaway environment) on the same momenta,
+# alternating with ours, and compares values on Z + n g, t t̄ H and the pure-gluon processes
+# (`data/benchmarks/amplitudes.json`); this page skips that comparison.
 
 # %%
 import contextlib
@@ -313,7 +316,7 @@ bench = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(bench)
 with contextlib.redirect_stdout(io.StringIO()) as bench_log:     # the script's printout: the table below says it
     bench_rows = bench.main(["--threads", "1", "--scale", str(bench_scale), "--loop", str(bench_loop),
-                             "--min-points", str(bench_min)])
+                             "--min-points", str(bench_min), "--no-pyamplicol", "--no-save"])
 report("bench_amplitudes:\n" + bench_log.getvalue())
 display(Table(["process", "d", "batched points/s", "per-point points/s", "ratio"],
               [[n, get_process(n).dof, f"{r['batched']:,.0f}", f"{r['per_point']:,.1f}",

@@ -25,12 +25,18 @@ import math
 import torch
 
 from .model import QUARKS, SMParameters
-from .wavefunctions import bar_dot, dot, slash, u_spinor, v_spinor
+from .wavefunctions import u_spinor, v_spinor
 
 
 # ---- component-first (axis 0) versions of the Dirac/Lorentz helpers used inside the recursion
 def dot0(a, b):
-    return a[0] * b[0] - a[1] * b[1] - a[2] * b[2] - a[3] * b[3]
+    """Minkowski product over axis 0 (broadcasting): one product and three fused multiply-subtracts in place."""
+    a0, a1, a2, a3 = a.unbind(0)
+    b0, b1, b2, b3 = b.unbind(0)
+    t = a0 * b0
+    if t.dtype != torch.promote_types(a1.dtype, b1.dtype):  # a real, b complex or the reverse: keep it plain
+        return t - a1 * b1 - a2 * b2 - a3 * b3
+    return t.addcmul_(a1, b1, value=-1).addcmul_(a2, b2, value=-1).addcmul_(a3, b3, value=-1)
 
 
 def slash0(J, psi):
@@ -164,23 +170,21 @@ class GluonCurrents:
             b = ctx.align(self.current(s2), legs)
             P1 = ctx.mom(s1, nh)
             P2 = ctx.mom(s2, nh)
-            v = self.jdot(s1, s2, legs)[None] * (P1 - P2)
-            v += dot0(P1 + 2 * P2, a)[None] * b
-            v -= dot0(2 * P1 + P2, b)[None] * a
             if total is None:
-                total = v
+                total = self.jdot(s1, s2, legs)[None] * (P1 - P2)  # full shape: legs of s1 and s2, Lorentz index
             else:
-                total += v
+                total.addcmul_(self.jdot(s1, s2, legs)[None], P1 - P2)
+            total.addcmul_(dot0(P1 + 2 * P2, a)[None], b)
+            total.addcmul_(dot0(2 * P1 + P2, b)[None], a, value=-1)
         ratio = (self.gs**2 / 2) / (self.gs / math.sqrt(2) * G3)  # c4 / c3, real
         for j in range(1, len(seq) - 1):
             for k in range(j + 1, len(seq)):
                 a = ctx.align(self.current(seq[:j]), legs)
                 b = ctx.align(self.current(seq[j:k]), legs)
                 c = ctx.align(self.current(seq[k:]), legs)
-                v = b * (2 * ratio * self.jdot(seq[:j], seq[k:], legs))[None]
-                v -= a * (ratio * self.jdot(seq[j:k], seq[k:], legs))[None]
-                v -= c * (ratio * self.jdot(seq[:j], seq[j:k], legs))[None]
-                total += v
+                total.addcmul_(b, self.jdot(seq[:j], seq[k:], legs)[None], value=2 * ratio)
+                total.addcmul_(a, self.jdot(seq[j:k], seq[k:], legs)[None], value=-ratio)
+                total.addcmul_(c, self.jdot(seq[:j], seq[j:k], legs)[None], value=-ratio)
         return Cur(legs, total)
 
 
@@ -348,27 +352,22 @@ def _set_partitions3(items):
 
 
 # -------------------------------------------------------------------------------------------------------- quark line
-def _sig(J, psi, plus: bool):
-    """Two-component products (J0 + sigma.J) psi (plus) or (J0 - sigma.J) psi; J, psi tuples of component tensors."""
-    J0, J1, J2, J3 = J
-    a, d = J0 + J3, J0 - J3
-    b, c = J1 - 1j * J2, J1 + 1j * J2
-    p0, p1 = psi
-    if plus:
-        return (a * p0 + b * p1, c * p0 + d * p1)
-    return (d * p0 - b * p1, a * p1 - c * p0)
+def quark_line_amplitudes(*args, **kw) -> torch.Tensor:
+    """:func:`quark_line_amplitudes_hn` as (N, len(orderings), 2 H_rest)."""
+    return quark_line_amplitudes_hn(*args, **kw).permute(2, 0, 1)
 
 
-def quark_line_amplitudes(ctx: Context, flav_in: str, flav_out: str, gluons: tuple[int, ...], ew: tuple[int, ...],
-                          species: dict[int, str], pols: dict[int, torch.Tensor], sm: SMParameters,
-                          orderings: list[tuple[int, ...]], chains: tuple[bool, ...] = (True, False)) -> torch.Tensor:
+def quark_line_amplitudes_hn(ctx: Context, flav_in: str, flav_out: str, gluons: tuple[int, ...],
+                             ew: tuple[int, ...], species: dict[int, str], pols: dict[int, torch.Tensor],
+                             sm: SMParameters, orderings: list[tuple[int, ...]],
+                             chains: tuple[bool, ...] = (True, False)) -> torch.Tensor:
     """Colour-ordered amplitudes for q(leg 0, incoming) qbar(leg 1, incoming) -> gluons + colourless bosons.
 
     ``chains``: which chiralities to compute (True = left); the default computes both.
 
     Massless quark line: helicity is conserved along the line, so each chirality is run separately on two-component
     Weyl spinors (left: u(p0,-) ... vbar(p1,+); right: u(p0,+) ... vbar(p1,-)); every other helicity configuration of
-    the quarks vanishes identically and is dropped.  Returns (N, len(orderings), 2 H_rest) complex with the
+    the quarks vanishes identically and is dropped.  Returns (len(orderings), 2 H_rest, N) complex with the
     left-chain helicities first, the rest in ascending leg order.
     """
     gs = sm.gs
@@ -394,12 +393,6 @@ def quark_line_amplitudes(ctx: Context, flav_in: str, flav_out: str, gluons: tup
         if X == "w+" and f_before == "u" or X == "w-" and f_before == "d":
             return sm.ee / (math.sqrt(2) * sm.sw) if left else 0.0
         return 0.0
-
-    def comps(cur: Cur, legs, scale=None):
-        t = ctx.align(cur, legs)
-        if scale is not None:
-            t = t * scale
-        return tuple(t[i] for i in range(t.shape[0]))
 
     def chain(left: bool):
         # left chain: psi holds upper (L) components, phi lower; vertices (J0 + sigma.J), propagators (P0 - sigma.P)
@@ -430,32 +423,54 @@ def quark_line_amplitudes(ctx: Context, flav_in: str, flav_out: str, gluons: tup
                         if pc is not None:
                             yield c, cur, pc
 
+        vmemo: dict = {}
+
+        def vertex(cur: Cur, coup: complex):
+            """Entries a = J0 + J3, b = J1 - i J2, c = J1 + i J2, d = J0 - J3 of the vertex matrix coup (J0 +- sigma.J),
+            on the current's own legs: once per current and coupling (shared by every fermion current using it)."""
+            key = (id(cur), coup)
+            hit = vmemo.get(key)
+            if hit is None:
+                J0, J1, J2, J3 = cur.t.unbind(0)
+                if cur.t.is_complex():
+                    b, c = J1 - 1j * J2, J1 + 1j * J2
+                else:
+                    b, c = torch.complex(J1, -J2), torch.complex(J1, J2)
+                hit = (cur, tuple(Cur(cur.legs, x, scalar=True) for x in ((J0 + J3) * coup, b * coup, c * coup,
+                                                                            (J0 - J3) * coup)))
+                vmemo[key] = hit
+            return hit[1]
+
+        def apply(tot, m, p0, p1, plus: bool):
+            """tot += (J0 + sigma.J) psi (plus) or (J0 - sigma.J) psi, accumulated in place; m = (a, b, c, d)."""
+            a, b, c, d = m
+            if plus:
+                tot[0].addcmul_(a, p0).addcmul_(b, p1)
+                tot[1].addcmul_(c, p0).addcmul_(d, p1)
+            else:
+                tot[0].addcmul_(d, p0).addcmul_(b, p1, value=-1)
+                tot[1].addcmul_(a, p1).addcmul_(c, p0, value=-1)
+
+        def zeros(lead, legs):
+            return torch.zeros([lead] + [ctx.hdims[l] for l in legs] + [ctx.N], dtype=ctx.ctype, device=ctx.p.device)
+
         def phi(G, E):
             key = (G, E)
             if key in phi_memo:
                 return phi_memo[key]
             legs = _union(G, E)
             total = None
-            for j in range(len(G)):
-                pc = psi(G[:j], E)
+            terms = [(psi(G[:j], E), gl.current(G[j:]), cq) for j in range(len(G))]
+            terms += [(pc, cur, 1j * c) for c, cur, pc in ew_insertions(G, E)]
+            for pc, cur, coup in terms:
                 if pc is None:
                     continue
-                J = comps(gl.current(G[j:]), legs, cq)
-                v = _sig(J, comps(pc, legs), vplus)
                 if total is None:
-                    total = list(v)
-                else:
-                    total[0] += v[0]
-                    total[1] += v[1]
-            for c, cur, pc in ew_insertions(G, E):
-                J = comps(cur, legs, 1j * c)
-                v = _sig(J, comps(pc, legs), vplus)
-                if total is None:
-                    total = list(v)
-                else:
-                    total[0] += v[0]
-                    total[1] += v[1]
-            res = None if total is None else Cur(legs, torch.stack(total, 0))
+                    total = zeros(2, legs)
+                m = tuple(ctx.align(x, legs) for x in vertex(cur, coup))
+                ps = ctx.align(pc, legs)
+                apply(total, m, ps[0], ps[1], vplus)
+            res = None if total is None else Cur(legs, total)
             phi_memo[key] = res
             return res
 
@@ -470,130 +485,192 @@ def quark_line_amplitudes(ctx: Context, flav_in: str, flav_out: str, gluons: tup
             nh = len(f.legs)
             P = -ctx.qT[:, 0] - ctx.qT[:, list(G) + list(E)].sum(1)  # momentum along the fermion arrow
             P = P * (1j / dot0(P, P))
-            P = P.reshape([4] + [1] * nh + [ctx.N])
-            out = _sig(tuple(P[i] for i in range(4)), (f.t[0], f.t[1]), not vplus)
-            cur = Cur(f.legs, torch.stack(out, 0))
+            P0, P1, P2, P3 = (x.reshape([1] * nh + [ctx.N]) for x in P.unbind(0))
+            out = zeros(2, f.legs)
+            apply(out, (P0 + P3, P1 - 1j * P2, P1 + 1j * P2, P0 - P3), f.t[0], f.t[1], not vplus)
+            cur = Cur(f.legs, out)
             psi_memo[key] = cur
             return cur
 
         w = (vs[:, 0, :2] if left else vs[:, 1, 2:]).conj()  # (N, 2): conj of the relevant components of v(p1)
         w = to_cf(w)  # (2, N)
+        rmemo: dict = {}
 
-        def row(J, legs_J):
-            """(w^T M(J)) for the vertex matrix M = (J0 + sigma.J) (left) or (J0 - sigma.J) (right)."""
-            J0, J1, J2, J3 = J
-            nh = J0.ndim - 1
-            w0 = w[0].reshape([1] * nh + [ctx.N])
-            w1 = w[1].reshape([1] * nh + [ctx.N])
-            a, d = J0 + J3, J0 - J3
-            b, c = J1 - 1j * J2, J1 + 1j * J2
-            if vplus:
-                return (w0 * a + w1 * c, w0 * b + w1 * d)
-            return (w0 * d - w1 * c, w1 * a - w0 * b)
+        def row(cur: Cur, coup: complex):
+            """(w^T M) for the vertex matrix M = coup (J0 + sigma.J) (left) or coup (J0 - sigma.J) (right), on the
+            current's own legs, once per current and coupling."""
+            key = (id(cur), coup)
+            hit = rmemo.get(key)
+            if hit is None:
+                a, b, c, d = (x.t for x in vertex(cur, coup))
+                nh = len(cur.legs)
+                w0 = w[0].reshape([1] * nh + [ctx.N])
+                w1 = w[1].reshape([1] * nh + [ctx.N])
+                r = (w0 * a + w1 * c, w0 * b + w1 * d) if vplus else (w0 * d - w1 * c, w1 * a - w0 * b)
+                hit = (cur, tuple(Cur(cur.legs, x, scalar=True) for x in r))
+                rmemo[key] = hit
+            return hit[1]
 
         def top(G, E):
             """The colour-ordered amplitude vbar(p1) phi(G, E), contracted term by term."""
             legs = all_legs
-            total = None
-            for j in range(len(G)):
-                pc = psi(G[:j], E)
+            total = zeros(1, legs)[0]
+            terms = [(psi(G[:j], E), gl.current(G[j:]), cq) for j in range(len(G))]
+            terms += [(pc, cur, 1j * c) for c, cur, pc in ew_insertions(G, E)]
+            for pc, cur, coup in terms:
                 if pc is None:
                     continue
-                gcur = gl.current(G[j:])
-                r = row(comps(gcur, gcur.legs, cq), gcur.legs)
-                r = [x.reshape(ctx.align(Cur(gcur.legs, x, scalar=True), legs).shape) for x in r]
-                ps = comps(pc, legs)
-                v = r[0] * ps[0] + r[1] * ps[1]
-                total = v if total is None else total + v
-            for c, cur, pc in ew_insertions(G, E):
-                r = row(comps(cur, cur.legs, 1j * c), cur.legs)
-                r = [x.reshape(ctx.align(Cur(cur.legs, x, scalar=True), legs).shape) for x in r]
-                ps = comps(pc, legs)
-                v = r[0] * ps[0] + r[1] * ps[1]
-                total = v if total is None else total + v
-            if total is None:
-                return torch.zeros(ctx.N, math.prod(ctx.hdims[l] for l in all_legs), dtype=ctx.ctype,
-                                   device=ctx.p.device)
-            total = total.expand([ctx.hdims[l] for l in legs] + [ctx.N])
-            return total.reshape(-1, ctx.N).T
+                r0, r1 = (ctx.align(x, legs) for x in row(cur, coup))
+                ps = ctx.align(pc, legs)
+                total.addcmul_(r0, ps[0]).addcmul_(r1, ps[1])
+            return total.reshape(-1, ctx.N)
 
         out = [top(tuple(order), E_all) for order in orderings]
-        return torch.stack(out, 1)
+        return torch.stack(out, 0)
 
     assert flavour(E_all) == flav_out
-    return torch.cat([chain(c) for c in chains], 2)
+    if len(chains) == 1:
+        return chain(chains[0])
+    return torch.cat([chain(c) for c in chains], 1)
 
 
 def gluon_amplitudes(ctx: Context, pols: dict[int, torch.Tensor], gs: float, orderings) -> torch.Tensor:
+    """:func:`gluon_amplitudes_hn` as (N, len(orderings), H)."""
+    return gluon_amplitudes_hn(ctx, pols, gs, orderings).permute(2, 0, 1)
+
+
+def gluon_amplitudes_hn(ctx: Context, pols: dict[int, torch.Tensor], gs: float, orderings) -> torch.Tensor:
     """Pure-gluon colour-ordered amplitudes A(order..., n-1) for the given orderings of legs 0..n-2.
 
-    The last vertex is contracted with the polarisation of leg n-1 directly (scalar products only).
-    Returns (N, len(orderings), H)."""
+    The last vertex is contracted with the polarisation eps of leg n-1 (momentum q) directly.  With momentum
+    conservation (P1 + P2 = -q for the two currents J1, J2 meeting there), every scalar product in that contraction
+    belongs to one current and is computed once for all orderings and splits that contain it:
+    (P1 - P2).eps = (2 P1 + q).eps, (P1 + 2 P2).J1 = -(P1 + 2 q).J1, (2 P1 + P2).J2 = -(P2 + 2 q).J2, J.eps;
+    only J1.J2 belongs to a pair.
+    Returns (len(orderings), H, N)."""
     gl = GluonCurrents(ctx, pols, gs)
     n = len(orderings[0]) + 1
+    last = n - 1
     legs = tuple(range(n))
-    nh = n
-    eps = ctx.align(Cur((n - 1,), pols[n - 1]), legs)
+    eps = Cur((last,), pols[last])
+    q = ctx.qT[:, last]
+    memo: dict = {}
+
+    def edot(s):  # J(s).eps
+        key = ("e", s)
+        if key not in memo:
+            J = gl.current(s)
+            L = tuple(sorted(J.legs + (last,)))
+            memo[key] = Cur(L, dot0(ctx.align(J, L), ctx.align(eps, L)), scalar=True)
+        return ctx.align(memo[key], legs)
+
+    def xdot(s):  # (P_s + 2 q).J(s)
+        key = ("x", s)
+        if key not in memo:
+            J = gl.current(s)
+            P = ctx.mom(s, len(J.legs)) + 2 * q.reshape([4] + [1] * len(J.legs) + [ctx.N])
+            memo[key] = Cur(J.legs, dot0(P, J.t), scalar=True)
+        return ctx.align(memo[key], legs)
+
+    def ydot(s):  # (2 P_s + q).eps
+        key = ("y", s)
+        if key not in memo:
+            P = 2 * ctx.mom(s, 1) + q.reshape(4, 1, ctx.N)
+            memo[key] = Cur((last,), dot0(P, eps.t), scalar=True)
+        return ctx.align(memo[key], legs)
+
     # vertex factors i g/sqrt2 G3 and i g^2/2: the common factor i is a global phase and dropped (A stays real)
     c3 = gs / math.sqrt(2) * G3
     c4 = gs**2 / 2
     out = []
-    for order in orderings:
+    r4 = c4 / c3
+    full = [ctx.hdims[l] for l in legs] + [ctx.N]
+    out = torch.empty([len(orderings)] + full, dtype=eps.t.dtype, device=ctx.p.device)
+    for i, order in enumerate(orderings):
         seq = tuple(order)
-        total = None
+        total = out[i]  # accumulated in place: one pass over the full helicity tensor per term
+        torch.mul(gl.jdot(seq[:1], seq[1:], legs), ydot(seq[:1]), out=total.expand(full))
         for k in range(1, len(seq)):
             s1, s2 = seq[:k], seq[k:]
-            a = ctx.align(gl.current(s1), legs)
-            b = ctx.align(gl.current(s2), legs)
-            P1 = ctx.mom(s1, nh)
-            P2 = ctx.mom(s2, nh)
-            v = (gl.jdot(s1, s2, legs) * dot0(P1 - P2, eps) + dot0(P1 + 2 * P2, a) * dot0(b, eps)
-                 - dot0(2 * P1 + P2, b) * dot0(a, eps))
-            v = c3 * v
-            total = v if total is None else total + v
+            if k > 1:
+                total.addcmul_(gl.jdot(s1, s2, legs), ydot(s1))
+            total.addcmul_(xdot(s1), edot(s2), value=-1)
+            total.addcmul_(xdot(s2), edot(s1))
         for j in range(1, len(seq) - 1):
             for k in range(j + 1, len(seq)):
-                a = ctx.align(gl.current(seq[:j]), legs)
-                b = ctx.align(gl.current(seq[j:k]), legs)
-                c = ctx.align(gl.current(seq[k:]), legs)
-                v = (2 * dot0(b, eps) * gl.jdot(seq[:j], seq[k:], legs) - dot0(a, eps) * gl.jdot(seq[j:k], seq[k:], legs)
-                     - dot0(c, eps) * gl.jdot(seq[:j], seq[j:k], legs))
-                total = total + c4 * v
-        total = total.expand([ctx.hdims[l] for l in legs] + [ctx.N])
-        out.append(total.reshape(-1, ctx.N).T)
-    return torch.stack(out, 1)
+                a, b, c = seq[:j], seq[j:k], seq[k:]
+                total.addcmul_(edot(b), gl.jdot(a, c, legs), value=2 * r4)
+                total.addcmul_(edot(a), gl.jdot(b, c, legs), value=-r4)
+                total.addcmul_(edot(c), gl.jdot(a, b, legs), value=-r4)
+    out.mul_(c3)
+    return out.reshape(len(orderings), -1, ctx.N)
 
 
 def tth_amplitudes(ctx: Context, sm: SMParameters) -> torch.Tensor:
+    """:func:`tth_amplitudes_hn` as (N, 1, 8)."""
+    return tth_amplitudes_hn(ctx, sm).permute(2, 0, 1)
+
+
+def _row_slash(r, J):
+    """The row spinor ``r Jslash`` (``r . (Jslash psi) = (r Jslash) . psi``) as a tuple of components."""
+    a, d = J[0] + J[3], J[0] - J[3]
+    b, c = J[1] - 1j * J[2], J[1] + 1j * J[2]
+    return (r[2] * a + r[3] * c, r[2] * b + r[3] * d, r[0] * d - r[1] * c, r[1] * a - r[0] * b)
+
+
+def _slash_t(J, psi):
+    """:func:`slash0` as a tuple of components (no stacking)."""
+    a, d = J[0] + J[3], J[0] - J[3]
+    b, c = J[1] - 1j * J[2], J[1] + 1j * J[2]
+    p0, p1, p2, p3 = psi
+    return (d * p2 - b * p3, a * p3 - c * p2, a * p0 + b * p1, c * p0 + d * p1)
+
+
+def tth_amplitudes_hn(ctx: Context, sm: SMParameters) -> torch.Tensor:
     """u(0) u~(1) -> t(2) t~(3) h(4) through an s-channel gluon (the two QCD diagrams).
 
     Colour-stripped with the colour factor T^a_{i1 i0} T^a_{i2 i3} (T = lambda/2), i.e. colour sum 2.
-    Returns (N, 1, 16)."""
+    Component-first: the light current vbar(p1) gamma^mu u(p0) is formed for the two light-quark helicity
+    configurations that do not vanish identically (massless quarks: u(+) v(-) and u(-) v(+)); the top line
+    ubar(p2) [S(q1) Lslash + Lslash S(q2)] v(p3) is contracted as row spinor times column spinor.
+    Returns (1, 8, N): (light configuration, top helicity, anti-top helicity)."""
     p = ctx.p
+    N = ctx.N
     gs = sm.gs
     mt, wt = sm.MT, sm.WT
     y = sm.ymt / sm.vev
-    u0 = u_spinor(p[:, 0])[:, :, None, None, None, :]           # (N,2,1,1,1,4)
-    v1 = v_spinor(p[:, 1])[:, None, :, None, None, :]           # (N,1,2,1,1,4)
-    ub2 = u_spinor(p[:, 2])[:, None, None, :, None, :]          # (N,1,1,2,1,4) (barred below)
-    v3 = v_spinor(p[:, 3])[:, None, None, None, :, :]           # (N,1,1,1,2,4)
-    # light current L^mu = vbar(p1) gamma^mu u(p0): components via J-slash with unit vectors
-    eye = torch.eye(4, dtype=ctx.ctype, device=p.device)
-    L = torch.stack([bar_dot(v1, slash(eye[m], u0)) for m in range(4)], -1)  # (N,2,2,1,1,4) = vbar gamma^m u
-    # lower index: L_mu gamma^mu = slash(L^mu) with L^mu = g^{mu mu} L_(gamma^mu) ... raise: L^mu = (L0, -L1, -L2, -L3)
-    sgn = torch.tensor([1.0, -1.0, -1.0, -1.0], dtype=p.dtype, device=p.device)
-    L = L * sgn
-    s = dot(p[:, 0] + p[:, 1], p[:, 0] + p[:, 1])
+    u0 = to_cf(u_spinor(p[:, 0]))   # (4, 2, N), helicities +, -
+    v1 = to_cf(v_spinor(p[:, 1]))
+    psi = torch.stack((u0[:, 0], u0[:, 1]), 1)                       # u(+), u(-)
+    w = v1[[2, 3, 0, 1]][:, [1, 0]].conj()                           # vbar as a row: v(-), v(+) with u(+), u(-)
+    r0, r1, r2, r3 = w
+    s0, s1, s2, s3 = u0
+    pT = p.permute(2, 1, 0)                                          # (4, n, N)
+    P01 = pT[:, 0] + pT[:, 1]
     # i g_s gamma^mu (vertex) * -i/s (propagator) * i g_s gamma_mu (vertex)
-    Lc = L * (1j * gs * (-1j) / s * 1j * gs).reshape(-1, 1, 1, 1, 1, 1)
-    q1 = (p[:, 2] + p[:, 4]).reshape(-1, 1, 1, 1, 1, 4)
-    q2 = (-(p[:, 3] + p[:, 4])).reshape(-1, 1, 1, 1, 1, 4)
-    D1 = (dot(q1, q1) - mt**2 + 1j * mt * wt)[..., None]
-    D2 = (dot(q2, q2) - mt**2 + 1j * mt * wt)[..., None]
-    chi = slash(Lc, v3)                                          # (N,2,2,1,2,4)
-    t1 = 1j * (slash(q1, chi) + mt * chi) / D1                   # S(q1) Lslash v3
-    s2 = 1j * (slash(q2, v3) + mt * v3) / D2                     # S(q2) v3
-    t2 = slash(Lc, s2)
-    yuk = -1j * y
-    A = bar_dot(ub2, yuk * t1 + yuk * t2)                        # (N,2,2,2,2)
-    return A.reshape(ctx.N, 1, -1)
+    f0 = (1j * gs * gs) / dot0(P01, P01)
+    # L^mu = vbar gamma^mu u (contravariant), times f0: (2, 1, 1, N) per component
+    Lc = tuple((x * f0).reshape(2, 1, 1, N) for x in (r0 * s2 + r1 * s3 + r2 * s0 + r3 * s1,
+                                                     r0 * s3 + r1 * s2 - r2 * s1 - r3 * s0,
+                                                     -1j * (r0 * s3 - r1 * s2 - r2 * s1 + r3 * s0),
+                                                     r0 * s2 - r1 * s3 - r2 * s0 + r3 * s1))
+    v3 = to_cf(v_spinor(p[:, 3])).reshape(4, 1, 1, 2, N).unbind(0)
+    rb = to_cf(u_spinor(p[:, 2]))[[2, 3, 0, 1]].conj().reshape(4, 1, 2, 1, N).unbind(0)  # ubar(p2) as a row
+    q1 = pT[:, 2] + pT[:, 4]
+    q2 = -(pT[:, 3] + pT[:, 4])
+    f1 = 1j / (dot0(q1, q1) - mt**2 + 1j * mt * wt)
+    f2 = 1j / (dot0(q2, q2) - mt**2 + 1j * mt * wt)
+    q1 = q1.reshape(4, 1, 1, 1, N).unbind(0)
+    q2 = q2.reshape(4, 1, 1, 1, N).unbind(0)
+    rq = _row_slash(rb, q1)
+    rS1 = [(rq[k] + mt * rb[k]) * f1 for k in range(4)]             # ubar S(q1): (1, 2, 1, N) each
+    chi = _slash_t(Lc, v3)                                           # Lslash v:   (2, 1, 2, N)
+    qv = _slash_t(q2, v3)
+    S2v = [(qv[k] + mt * v3[k]) * f2 for k in range(4)]             # S(q2) v:    (1, 1, 2, N)
+    rL = _row_slash(rb, Lc)                                          # ubar Lslash: (2, 2, 1, N)
+    A = rS1[0] * chi[0]                                              # (2, 2, 2, N), accumulated in place
+    for k in range(1, 4):
+        A.addcmul_(rS1[k], chi[k])
+    for k in range(4):
+        A.addcmul_(rL[k], S2v[k])
+    return (A * (-1j * y)).reshape(1, 8, N)
