@@ -1,0 +1,381 @@
+"""Loop-induced g g -> gamma gamma (g) through a massless quark loop: exact one-loop amplitudes in closed form.
+
+Paper B's processes ``g g > a a g`` (and ``g g > a a g g``) have no tree level: the photons couple to the gluons
+through a quark box (pentagon). This module evaluates g g -> gamma gamma g exactly from the published analytic
+one-loop amplitudes, and g g -> gamma gamma from its closed form, vectorised with numpy over N points.
+
+Sources (formulas written from the papers; the Fortran of MCFM (``src/Gamgam``, GPL) was read for the conventions
+and the choice of orderings, none of it is copied):
+
+* Five-gluon fermion-loop primitive amplitudes A_{5;1}^{[1/2]}: Z. Bern, L. Dixon, D. Kosower, "One-loop
+  corrections to five-gluon amplitudes", Phys. Rev. Lett. 70 (1993) 2677, hep-ph/9302280, eqs. (4), (8)-(10),
+  with the functions L_0, L_1, L_2, Ls_{-1}, Ls_1 of that paper (defined below).
+* Photons from gluons (de Florian & Kunszt, hep-ph/9904320; Bern, Dixon & Schmidt, hep-ph/0206194, eq. (8)): a
+  photon is a gluon with T^a -> 1, so the amplitude with gluons 1, 2, 3 and photons 4, 5 is the sum of the primitive
+  amplitudes over the 12 cyclic orderings of the five legs in which the gluons stand in the cyclic order (1, 2, 3).
+  The reflection identity A(5,4,3,2,1) = -A(1,2,3,4,5) turns the two traces Tr(T1 T2 T3), Tr(T1 T3 T2) into
+  Tr([T1, T2] T3) = i sqrt(2) f^{a1 a2 a3}: the d^{abc} part (Furry) cancels, the colour factor is f^{abc}. The
+  1/epsilon poles and the mu dependence of the primitive amplitudes multiply the tree amplitudes, whose sum over the
+  photon insertions vanishes (photon decoupling), so the photon amplitude is finite (checked numerically).
+* g g -> gamma gamma: the one-loop helicity amplitudes of Bern, De Freitas & Dixon (hep-ph/0109078, eqs. 2.9-2.11;
+  also Bern, Dixon & Schmidt eqs. 2-3), M = 4 alpha alpha_s delta^{a b} (sum_q Q_q^2) M^(1) with M^(1)_{++++} = 1
+  and logarithms of s, t, u.
+
+Normalisation (Tr(T^a T^b) = delta^{ab}; g T^a -> sqrt(2) e Q_q for a photon; A^{[1/2]} = i / (16 pi^2) x
+:func:`_primitive` at epsilon -> 0), summed over colours and helicities, averaged over the initial ones, with the
+identical-photon factor 1/2::
+
+    |M|^2(g g -> a a g) = e^4 g_s^6 / (4 pi)^4 N_c / (N_c^2 - 1) (sum_q Q_q^2)^2 sum_h |sum_orderings A_h|^2
+    |M|^2(g g -> a a)   = (N_c^2 - 1) / 256 (4 alpha alpha_s sum_q Q_q^2)^2 sum_h |M^(1)_h|^2 / 2
+
+with e^2 = 4 pi alpha, g_s^2 = 4 pi alpha_s from :class:`.model.SMParameters` (MadGraph's ``sm``: 1/alpha =
+132.507, alpha_s = 0.118) and 5 massless flavours (sum_q Q_q^2 = 11/9). The two normalisations are independent; the
+soft-gluon limit of the first equals the eikonal factor times the second (``tests/amplitudes/test_loop_photons.py``).
+
+Spinor conventions: all momenta outgoing (incoming ones negated), <ij>[ji] = s_ij = 2 p_i.p_j; a negative-energy
+momentum p gets lambda(p) = i lambda(-p), lambda~(p) = i lambda~(-p). Invariants are continued as
+ln(-s - i0) = ln|s| - i pi theta(s).
+"""
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+from scipy.special import spence
+
+from .model import DEFAULT, SMParameters
+
+NC = 3
+#: sum of the squared charges of the five light quarks (u, d, s, c, b) circulating in the loop
+SUM_Q2_LIGHT = 2 * (2 / 3) ** 2 + 3 * (1 / 3) ** 2
+PI2_6 = math.pi ** 2 / 6
+
+
+# ----------------------------------------------------------------------------------------------- spinor products
+def all_outgoing(momenta: np.ndarray, n_in: int = 2) -> np.ndarray:
+    """(N, n, 4) momenta with the first ``n_in`` (incoming) negated: the all-outgoing convention."""
+    q = np.array(momenta, dtype=np.float64, copy=True)
+    q[:, :n_in] *= -1
+    return q
+
+
+def spinors(q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Angle and square products ``(za, zb)``, each (N, n, n) complex, of all-outgoing massless momenta ``q``.
+
+    <ij> = l_i^1 l_j^2 - l_i^2 l_j^1 with l = (sqrt(p+), p_perp / sqrt(p+)) (or the equivalent
+    (conj(p_perp) / sqrt(p-), sqrt(p-)) where p+ = E + p_z is small), [ij] = -(lt_i^1 lt_j^2 - lt_i^2 lt_j^1) with
+    lt = conj(l); so [ji] = conj(<ij>) and <ij>[ji] = s_ij for positive energies; a negative-energy momentum
+    takes i times the spinors of its negative.
+    """
+    E, px, py, pz = (q[..., k] for k in range(4))
+    sign = np.where(E < 0, -1.0, 1.0)
+    E, px, py, pz = E * sign, px * sign, py * sign, pz * sign
+    pp, pm = E + pz, E - pz
+    perp = px + 1j * py
+    use_plus = pp >= pm
+    sp = np.sqrt(np.where(use_plus, pp, 1.0))
+    sm = np.sqrt(np.where(use_plus, 1.0, pm))
+    l1 = np.where(use_plus, sp, np.conj(perp) / sm)
+    l2 = np.where(use_plus, perp / sp, sm)
+    lt1, lt2 = np.conj(l1), np.conj(l2)
+    phase = np.where(sign < 0, 1j, 1.0)
+    l1, l2, lt1, lt2 = l1 * phase, l2 * phase, lt1 * phase, lt2 * phase
+    za = l1[:, :, None] * l2[:, None, :] - l2[:, :, None] * l1[:, None, :]
+    zb = -(lt1[:, :, None] * lt2[:, None, :] - lt2[:, :, None] * lt1[:, None, :])
+    return za, zb
+
+
+def invariants(q: np.ndarray) -> np.ndarray:
+    """s_ij = (q_i + q_j)^2 = 2 q_i.q_j, (N, n, n) float64, of all-outgoing massless momenta."""
+    g = np.array([1.0, -1.0, -1.0, -1.0])
+    return 2 * np.einsum("nik,njk->nij", q * g, q)
+
+
+# ---------------------------------------------------------------------------------- BDK's one-loop functions
+def lnrat(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """ln((x - i0) / (y - i0)) for real x, y (x, y are minus the invariants): ln|x/y| - i pi (theta(-x) - theta(-y))."""
+    return np.log(np.abs(x / y)) - 1j * np.pi * ((x < 0).astype(float) - (y < 0).astype(float))
+
+
+def L0(x, y):
+    """L_0(r) = ln(r) / (1 - r), r = x / y (BDK), with its series near r = 1."""
+    d = 1 - x / y
+    small = np.abs(d) < 1e-6
+    safe = np.where(small, 1.0, d)
+    return np.where(small, -1 - d * (0.5 + d / 3), lnrat(x, y) / safe)
+
+
+def L1(x, y):
+    """L_1(r) = (L_0(r) + 1) / (1 - r)."""
+    d = 1 - x / y
+    small = np.abs(d) < 1e-4
+    safe = np.where(small, 1.0, d)
+    return np.where(small, -0.5 - d / 3 * (1 + 0.75 * d), (L0(x, y) + 1) / safe)
+
+
+def L2(x, y):
+    """L_2(r) = (ln(r) - (r - 1/r) / 2) / (1 - r)^3."""
+    r = x / y
+    d = 1 - r
+    small = np.abs(d) < 1e-3
+    safe = np.where(small, 1.0, d)
+    return np.where(small, (10 + d * (15 + 18 * d)) / 60, (lnrat(x, y) - 0.5 * (r - 1 / r)) / safe ** 3)
+
+
+def _li2_one_minus(x, y):
+    """Li_2(1 - r), r = (x - i0) / (y - i0): real for r > 0; for r < 0, pi^2/6 - Li_2(r) - ln(r) ln(1 - r)."""
+    r = x / y
+    pos = r > 0
+    out = spence(np.where(pos, r, 1.0)).astype(complex)  # scipy: spence(z) = Li_2(1 - z)
+    rn = np.where(pos, -1.0, r)
+    neg = PI2_6 - spence(1 - rn) - lnrat(x, y) * np.log(1 - rn)
+    return np.where(pos, out, neg)
+
+
+def Lsm1(x1, y1, x2, y2):
+    """Ls_{-1}(r1, r2) = Li_2(1 - r1) + Li_2(1 - r2) + ln r1 ln r2 - pi^2 / 6 (the finite box function)."""
+    return _li2_one_minus(x1, y1) + _li2_one_minus(x2, y2) + lnrat(x1, y1) * lnrat(x2, y2) - PI2_6
+
+
+def Ls1(x1, y1, x2, y2):
+    """Ls_1(r1, r2) = [Ls_{-1}(r1, r2) / (1 - r1 - r2) + L_0(r1) + L_0(r2)] / (1 - r1 - r2)."""
+    d = 1 - x1 / y1 - x2 / y2
+    return (Lsm1(x1, y1, x2, y2) / d + L0(x1, y1) + L0(x2, y2)) / d
+
+
+# -------------------------------------------------------------------------------------- primitive amplitudes
+class _Kin:
+    """Spinor products and invariants of one batch, with the loop functions cached by their (leg-index) arguments
+    (the same functions recur across orderings and helicities)."""
+
+    def __init__(self, q: np.ndarray, epinv: float = 0.0, musq: float = 1.0):
+        self.za, self.zb = spinors(q)
+        self.s = invariants(q)
+        self.epinv, self.musq = epinv, musq
+        self._cache: dict = {}
+
+    def f(self, name, *pairs):
+        """Loop function ``name`` of the arguments -s_{pair}; cached on the pairs."""
+        key = (name,) + pairs
+        if key not in self._cache:
+            args = [-self.s[:, i, j] for i, j in pairs]
+            self._cache[key] = {"L0": L0, "L1": L1, "L2": L2, "Ls1": Ls1}[name](*args)
+        return self._cache[key]
+
+    def lnmu(self, i, j):
+        key = ("lnmu", i, j)
+        if key not in self._cache:
+            self._cache[key] = lnrat(np.full(self.s.shape[0], self.musq), -self.s[:, i, j])
+        return self._cache[key]
+
+
+def _A_ppppp(k: _Kin, a, b, j):
+    """(16 pi^2)(-i) A^{[1/2]}_{5;1}(1+,2+,3+,4+,5+) (BDK eq. 4, fermion-loop part), legs ``j``; ``a``, ``b`` the angle
+    and square products (swapped for the parity image)."""
+    s = k.s
+    j1, j2, j3, j4, j5 = j
+    sym = (s[:, j1, j2] * s[:, j2, j3] + s[:, j2, j3] * s[:, j3, j4] + s[:, j3, j4] * s[:, j4, j5]
+           + s[:, j4, j5] * s[:, j5, j1] + s[:, j5, j1] * s[:, j1, j2])
+    eps = (b[:, j1, j2] * a[:, j2, j3] * b[:, j3, j4] * a[:, j4, j1]
+           - a[:, j1, j2] * b[:, j2, j3] * a[:, j3, j4] * b[:, j4, j1])
+    return -(sym + eps) / (6 * a[:, j1, j2] * a[:, j2, j3] * a[:, j3, j4] * a[:, j4, j5] * a[:, j5, j1])
+
+
+def _A_mpppp(k: _Kin, a, b, j):
+    """(16 pi^2)(-i) A^{[1/2]}_{5;1}(1-,2+,3+,4+,5+) (BDK eq. 4)."""
+    s = k.s
+    j1, j2, j3, j4, j5 = j
+    num = ((s[:, j2, j3] + s[:, j3, j4] + s[:, j4, j5]) * b[:, j2, j5] ** 2
+           - b[:, j2, j4] * a[:, j4, j3] * b[:, j3, j5] * b[:, j2, j5]
+           - b[:, j1, j2] * b[:, j1, j5] / (a[:, j1, j2] * a[:, j1, j5])
+           * (a[:, j1, j2] ** 2 * a[:, j1, j3] ** 2 * b[:, j2, j3] / a[:, j2, j3]
+              + a[:, j1, j3] ** 2 * a[:, j1, j4] ** 2 * b[:, j3, j4] / a[:, j3, j4]
+              + a[:, j1, j4] ** 2 * a[:, j1, j5] ** 2 * b[:, j4, j5] / a[:, j4, j5]))
+    return -num / (3 * b[:, j1, j2] * a[:, j2, j3] * a[:, j3, j4] * a[:, j4, j5] * b[:, j5, j1])
+
+
+def _V(k: _Kin, p, q):
+    """V^f + V^s (BDK eq. 10) for the two invariants s_p, s_q adjacent to the negative helicities:
+    V^f = -5/(2 eps) - 2 - (ln(mu^2/-s_p) + ln(mu^2/-s_q)) / 2, V^s = -V^f / 3 + 2/9."""
+    vf = -2.5 * k.epinv - 2 - 0.5 * (k.lnmu(*p) + k.lnmu(*q))
+    return vf * (2 / 3) + 2 / 9
+
+
+def _A_mmppp(k: _Kin, a, b, j):
+    """(16 pi^2)(-i) A^{[1/2]}_{5;1}(1-,2-,3+,4+,5+) (BDK eqs. 8, 10): -(V^f + V^s) A_tree - (F^f + F^s)."""
+    s = k.s
+    j1, j2, j3, j4, j5 = j
+    cyc = a[:, j1, j2] * a[:, j2, j3] * a[:, j3, j4] * a[:, j4, j5] * a[:, j5, j1]
+    tree = a[:, j1, j2] ** 4 / cyc
+    chain = a[:, j2, j3] * b[:, j3, j4] * a[:, j4, j1] + a[:, j2, j4] * b[:, j4, j5] * a[:, j5, j1]
+    s51, s23 = s[:, j5, j1], s[:, j2, j3]
+    ff = -a[:, j1, j2] ** 2 * k.f("L0", (j2, j3), (j5, j1)) * chain / (
+        2 * a[:, j2, j3] * a[:, j3, j4] * a[:, j4, j5] * a[:, j5, j1] * s51)
+    x = b[:, j3, j4] * a[:, j4, j1] * a[:, j2, j4] * b[:, j4, j5]
+    fs = (-ff / 3
+          - x * k.f("L2", (j2, j3), (j5, j1)) * chain / (3 * a[:, j3, j4] * a[:, j4, j5] * s51 ** 3)
+          - a[:, j3, j5] * b[:, j3, j5] ** 3 / (3 * b[:, j1, j2] * b[:, j2, j3] * a[:, j3, j4] * a[:, j4, j5]
+                                                * b[:, j5, j1])
+          + a[:, j1, j2] * b[:, j3, j5] ** 2 / (3 * b[:, j2, j3] * a[:, j3, j4] * a[:, j4, j5] * b[:, j5, j1])
+          + a[:, j1, j2] * x / (6 * s23 * a[:, j3, j4] * a[:, j4, j5] * s51))
+    return -_V(k, (j2, j3), (j5, j1)) * tree - (ff + fs)
+
+
+def _A_mpmpp(k: _Kin, a, b, j):
+    """(16 pi^2)(-i) A^{[1/2]}_{5;1}(1-,2+,3-,4+,5+) (BDK eqs. 9, 10): -(V^f + V^s) A_tree - (F^f + F^s)."""
+    s = k.s
+    j1, j2, j3, j4, j5 = j
+    A = lambda u, v: a[:, u, v]  # noqa: E731
+    B = lambda u, v: b[:, u, v]  # noqa: E731
+    cyc = A(j1, j2) * A(j2, j3) * A(j3, j4) * A(j4, j5) * A(j5, j1)
+    tree = A(j1, j3) ** 4 / cyc
+    s51, s34 = s[:, j5, j1], s[:, j3, j4]
+    ls_a = k.f("Ls1", (j2, j3), (j5, j1), (j3, j4), (j5, j1))   # Ls_1(-s23/-s51, -s34/-s51)
+    ls_b = k.f("Ls1", (j1, j2), (j3, j4), (j5, j1), (j3, j4))   # Ls_1(-s12/-s34, -s51/-s34)
+    l0 = k.f("L0", (j3, j4), (j5, j1))
+    chain = A(j1, j5) * B(j5, j2) * A(j2, j3) - A(j3, j4) * B(j4, j2) * A(j2, j1)
+    ff = (-A(j1, j3) ** 2 * A(j4, j1) * B(j2, j4) ** 2 / (A(j4, j5) * A(j5, j1) * s51 ** 2) * ls_a
+          + A(j1, j3) ** 2 * A(j5, j3) * B(j2, j5) ** 2 / (A(j3, j4) * A(j4, j5) * s34 ** 2) * ls_b
+          - A(j1, j3) ** 3 * l0 * chain / (2 * cyc * s51))
+    c4 = A(j4, j1) * B(j2, j4)
+    c5 = A(j5, j3) * B(j2, j5)
+    fs = (-A(j1, j2) * A(j2, j3) * A(j3, j4) * c4 ** 2 / (A(j4, j5) * A(j5, j1) * A(j2, j4) ** 2 * s51 ** 2)
+          * (2 * ls_a + k.f("L1", (j2, j3), (j5, j1)) + k.f("L1", (j3, j4), (j5, j1)))
+          + A(j3, j2) * A(j2, j1) * A(j1, j5) * c5 ** 2 / (A(j5, j4) * A(j4, j3) * A(j2, j5) ** 2 * s34 ** 2)
+          * (2 * ls_b + k.f("L1", (j1, j2), (j3, j4)) + k.f("L1", (j5, j1), (j3, j4)))
+          + 2 * A(j2, j3) ** 2 * c4 ** 3 * k.f("L2", (j2, j3), (j5, j1)) / (3 * A(j4, j5) * A(j5, j1) * A(j2, j4)
+                                                                           * s51 ** 3)
+          - 2 * A(j2, j1) ** 2 * c5 ** 3 * k.f("L2", (j1, j2), (j3, j4)) / (3 * A(j5, j4) * A(j4, j3) * A(j2, j5)
+                                                                           * s34 ** 3)
+          + k.f("L2", (j3, j4), (j5, j1)) / s51 ** 3
+          * (A(j1, j3) * B(j2, j4) * B(j2, j5) / (3 * A(j4, j5)) * chain
+             + 2 * (A(j1, j2) * A(j3, j4)) ** 2 * A(j4, j1) * B(j2, j4) ** 3 / (3 * A(j4, j5) * A(j5, j1) * A(j2, j4))
+             - 2 * (A(j3, j2) * A(j1, j5)) ** 2 * A(j5, j3) * B(j2, j5) ** 3 / (3 * A(j5, j4) * A(j4, j3) * A(j2, j5)))
+          + A(j1, j3) ** 3 * l0 * chain / (6 * cyc * s51)
+          + (B(j2, j4) * B(j2, j5)) ** 2 / (3 * B(j1, j2) * B(j2, j3) * B(j3, j4) * A(j4, j5) * B(j5, j1))
+          - A(j1, j2) * A(j4, j1) ** 2 * B(j2, j4) ** 3 / (3 * A(j4, j5) * A(j5, j1) * A(j2, j4) * B(j2, j3)
+                                                           * B(j3, j4) * s51)
+          + A(j3, j2) * A(j5, j3) ** 2 * B(j2, j5) ** 3 / (3 * A(j5, j4) * A(j4, j3) * A(j2, j5) * B(j2, j1)
+                                                           * B(j1, j5) * s34)
+          + A(j1, j3) ** 2 * B(j2, j4) * B(j2, j5) / (6 * s34 * A(j4, j5) * s51))
+    return -_V(k, (j3, j4), (j5, j1)) * tree - (ff + fs)
+
+
+HELICITIES5 = list(itertools.product((1, -1), repeat=5))
+
+
+def primitive(k: _Kin, order: tuple[int, ...], hel: tuple[int, ...]) -> np.ndarray:
+    """(16 pi^2)(-i) A^{[1/2]}_{5;1} for the colour ordering ``order`` (leg indices) and helicities ``hel`` (per leg,
+    +1 / -1, all outgoing): the independent configurations of BDK by cyclic rotation and parity (<> <-> [])."""
+    h = [hel[i] for i in order]
+    n_minus = h.count(-1)
+    a, b = k.za, k.zb
+    if n_minus > 2:  # parity image: flip every helicity and exchange angle and square products
+        h = [-x for x in h]
+        n_minus = 5 - n_minus
+        a, b = b, a
+    if n_minus == 0:
+        return _A_ppppp(k, a, b, order)
+    minus = [i for i in range(5) if h[i] == -1]
+    rot = lambda r: tuple(order[(r + i) % 5] for i in range(5))  # noqa: E731
+    if n_minus == 1:
+        return _A_mpppp(k, a, b, rot(minus[0]))
+    i, j = minus
+    if (j - i) % 5 == 1:
+        return _A_mmppp(k, a, b, rot(i))
+    if (i - j) % 5 == 1:
+        return _A_mmppp(k, a, b, rot(j))
+    if (j - i) % 5 == 2:
+        return _A_mpmpp(k, a, b, rot(i))
+    return _A_mpmpp(k, a, b, rot(j))
+
+
+def photon_orderings(gluons: tuple[int, int, int], photons: tuple[int, int]) -> list[tuple[int, ...]]:
+    """The 12 cyclic orderings of the five legs in which the gluons stand in the cyclic order ``gluons`` (the last
+    gluon fixed at the end)."""
+    g1, g2, g3 = gluons
+    out = []
+    for perm in itertools.permutations((g1, g2) + tuple(photons)):
+        if perm.index(g1) < perm.index(g2):
+            out.append(perm + (g3,))
+    return out
+
+
+def photon_amplitudes(q: np.ndarray, gluons=(0, 1, 4), photons=(2, 3), epinv: float = 0.0,
+                      musq: float = 1.0) -> np.ndarray:
+    """The reduced amplitudes sum over photon insertions of (16 pi^2)(-i) A^{[1/2]}_{5;1}, (N, 32) complex, for the
+    all-outgoing momenta ``q`` (N, 5, 4), helicities in the order of :data:`HELICITIES5`. ``epinv`` (the coefficient
+    of 1/epsilon) and ``musq`` (mu^2 in GeV^2) enter the primitive amplitudes; the sum does not depend on them."""
+    k = _Kin(q, epinv, musq)
+    orders = photon_orderings(tuple(gluons), tuple(photons))
+    out = np.zeros((q.shape[0], len(HELICITIES5)), dtype=complex)
+    for ih, hel in enumerate(HELICITIES5):
+        for o in orders:
+            out[:, ih] += primitive(k, o, hel)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- |M|^2
+def _couplings(sm: SMParameters):
+    e2 = 4 * math.pi * sm.alpha
+    g2 = 4 * math.pi * sm.alphas
+    return e2, g2
+
+
+def me2_aag(momenta: np.ndarray, sm: SMParameters = DEFAULT, sum_q2: float = SUM_Q2_LIGHT,
+            batch_size: int = 4096) -> np.ndarray:
+    """|M|^2 of g(p0) g(p1) -> a(p2) a(p3) g(p4) through a loop of massless quarks, (N,) float64: summed over final
+    and averaged over initial helicities and colours, identical-photon factor 1/2 (module docstring)."""
+    p = np.asarray(momenta, dtype=np.float64)
+    if p.ndim != 3 or p.shape[1:] != (5, 4):
+        raise ValueError(f"momenta for 'g g > a a g' must have shape (N, 5, 4); got {p.shape}")
+    e2, g2 = _couplings(sm)
+    fac = e2 ** 2 * g2 ** 3 / (4 * math.pi) ** 4 * NC / (NC ** 2 - 1) * sum_q2 ** 2
+    out = np.empty(p.shape[0])
+    for s0 in range(0, p.shape[0], batch_size):
+        q = all_outgoing(p[s0:s0 + batch_size])
+        A = photon_amplitudes(q)
+        out[s0:s0 + batch_size] = fac * (A.real ** 2 + A.imag ** 2).sum(1)
+    return out
+
+
+def gg_aa_helicity(s, t, u) -> np.ndarray:
+    """The one-loop g g -> gamma gamma helicity amplitudes M^(1) (Bern, De Freitas & Dixon, hep-ph/0109078), (N, 16)
+    complex, for g(1) g(2) -> a(3) a(4) in the physical region s = s12 > 0, t = s13 < 0, u = s23 < 0. Ten of the 16
+    (all equal, one flipped, ...) are 1; the three with two gluon and two photon helicities opposite carry the logs,
+    and their parity images are equal."""
+    s, t, u = (np.asarray(x, dtype=np.float64) for x in (s, t, u))
+    pi2 = math.pi ** 2
+    ltu = np.log(t / u)
+    lts = np.log(-t / s)
+    lus = np.log(-u / s)
+    m = np.ones(s.shape + (16,), dtype=complex)
+    m_mmpp = -0.5 * (t ** 2 + u ** 2) / s ** 2 * (ltu ** 2 + pi2) - (t - u) / s * ltu - 1
+    m_mpmp = (-0.5 * (t ** 2 + s ** 2) / u ** 2 * lts ** 2 - (t - s) / u * lts - 1
+              - 1j * np.pi * ((t ** 2 + s ** 2) / u ** 2 * lts + (t - s) / u))
+    m_pmmp = (-0.5 * (u ** 2 + s ** 2) / t ** 2 * lus ** 2 - (u - s) / t * lus - 1
+              - 1j * np.pi * ((u ** 2 + s ** 2) / t ** 2 * lus + (u - s) / t))
+    idx = {h: i for i, h in enumerate(itertools.product((-1, 1), repeat=4))}
+    for h, val in (((-1, -1, 1, 1), m_mmpp), ((-1, 1, -1, 1), m_mpmp), ((1, -1, -1, 1), m_pmmp)):
+        m[..., idx[h]] = val
+        m[..., idx[tuple(-x for x in h)]] = val
+    return m
+
+
+def me2_aa(momenta: np.ndarray, sm: SMParameters = DEFAULT, sum_q2: float = SUM_Q2_LIGHT) -> np.ndarray:
+    """|M|^2 of g(p0) g(p1) -> a(p2) a(p3) through a massless quark box, (N,) float64, same conventions as
+    :func:`me2_aag`: (N_c^2 - 1) / 256 (4 alpha alpha_s sum_q Q_q^2)^2 sum_h |M^(1)_h|^2 / 2."""
+    p = np.asarray(momenta, dtype=np.float64)
+    if p.ndim != 3 or p.shape[1:] != (4, 4):
+        raise ValueError(f"momenta for 'g g > a a' must have shape (N, 4, 4); got {p.shape}")
+    q = all_outgoing(p)
+    s = invariants(q)
+    m = gg_aa_helicity(s[:, 0, 1], s[:, 0, 2], s[:, 1, 2])
+    amp = 4 * sm.alpha * sm.alphas * sum_q2
+    return (NC ** 2 - 1) / 256 * amp ** 2 * (np.abs(m) ** 2).sum(1) / 2
+
+
+__all__ = ["me2_aag", "me2_aa", "photon_amplitudes", "primitive", "spinors", "invariants", "all_outgoing",
+           "gg_aa_helicity", "photon_orderings", "HELICITIES5", "SUM_Q2_LIGHT", "L0", "L1", "L2", "Lsm1", "Ls1",
+           "lnrat"]
