@@ -98,167 +98,213 @@ def lnrat(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.log(np.abs(x / y)) - 1j * np.pi * ((x < 0).astype(float) - (y < 0).astype(float))
 
 
-def L0(x, y):
-    """L_0(r) = ln(r) / (1 - r), r = x / y (BDK), with its series near r = 1."""
+def L0(x, y, lr=None):
+    """L_0(r) = ln(r) / (1 - r), r = x / y (BDK), with its series near r = 1; ``lr`` = lnrat(x, y) if known."""
     d = 1 - x / y
     small = np.abs(d) < 1e-6
     safe = np.where(small, 1.0, d)
-    return np.where(small, -1 - d * (0.5 + d / 3), lnrat(x, y) / safe)
+    lr = lnrat(x, y) if lr is None else lr
+    return np.where(small, -1 - d * (0.5 + d / 3), lr / safe)
 
 
-def L1(x, y):
+def L1(x, y, lr=None):
     """L_1(r) = (L_0(r) + 1) / (1 - r)."""
     d = 1 - x / y
     small = np.abs(d) < 1e-4
     safe = np.where(small, 1.0, d)
-    return np.where(small, -0.5 - d / 3 * (1 + 0.75 * d), (L0(x, y) + 1) / safe)
+    return np.where(small, -0.5 - d / 3 * (1 + 0.75 * d), (L0(x, y, lr) + 1) / safe)
 
 
-def L2(x, y):
+def L2(x, y, lr=None):
     """L_2(r) = (ln(r) - (r - 1/r) / 2) / (1 - r)^3."""
     r = x / y
     d = 1 - r
     small = np.abs(d) < 1e-3
     safe = np.where(small, 1.0, d)
-    return np.where(small, (10 + d * (15 + 18 * d)) / 60, (lnrat(x, y) - 0.5 * (r - 1 / r)) / safe ** 3)
+    lr = lnrat(x, y) if lr is None else lr
+    return np.where(small, (10 + d * (15 + 18 * d)) / 60, (lr - 0.5 * (r - 1 / r)) / safe ** 3)
 
 
-def _li2_one_minus(x, y):
+def li2_one_minus(x, y, lr=None):
     """Li_2(1 - r), r = (x - i0) / (y - i0): real for r > 0; for r < 0, pi^2/6 - Li_2(r) - ln(r) ln(1 - r)."""
     r = x / y
     pos = r > 0
     out = spence(np.where(pos, r, 1.0)).astype(complex)  # scipy: spence(z) = Li_2(1 - z)
     rn = np.where(pos, -1.0, r)
-    neg = PI2_6 - spence(1 - rn) - lnrat(x, y) * np.log(1 - rn)
+    lr = lnrat(x, y) if lr is None else lr
+    neg = PI2_6 - spence(1 - rn) - lr * np.log(1 - rn)
     return np.where(pos, out, neg)
 
 
-def Lsm1(x1, y1, x2, y2):
-    """Ls_{-1}(r1, r2) = Li_2(1 - r1) + Li_2(1 - r2) + ln r1 ln r2 - pi^2 / 6 (the finite box function)."""
-    return _li2_one_minus(x1, y1) + _li2_one_minus(x2, y2) + lnrat(x1, y1) * lnrat(x2, y2) - PI2_6
+def Lsm1(x1, y1, x2, y2, parts=None):
+    """Ls_{-1}(r1, r2) = Li_2(1 - r1) + Li_2(1 - r2) + ln r1 ln r2 - pi^2 / 6 (the finite box function);
+    ``parts`` = (Li_2(1 - r1), Li_2(1 - r2), ln r1, ln r2) if known."""
+    if parts is None:
+        parts = (li2_one_minus(x1, y1), li2_one_minus(x2, y2), lnrat(x1, y1), lnrat(x2, y2))
+    d1, d2, l1, l2 = parts
+    return d1 + d2 + l1 * l2 - PI2_6
 
 
-def Ls1(x1, y1, x2, y2):
+def Ls1(x1, y1, x2, y2, parts=None):
     """Ls_1(r1, r2) = [Ls_{-1}(r1, r2) / (1 - r1 - r2) + L_0(r1) + L_0(r2)] / (1 - r1 - r2)."""
     d = 1 - x1 / y1 - x2 / y2
-    return (Lsm1(x1, y1, x2, y2) / d + L0(x1, y1) + L0(x2, y2)) / d
+    if parts is None:
+        parts = (li2_one_minus(x1, y1), li2_one_minus(x2, y2), lnrat(x1, y1), lnrat(x2, y2))
+    return (Lsm1(x1, y1, x2, y2, parts) / d + L0(x1, y1, parts[2]) + L0(x2, y2, parts[3])) / d
 
 
 # -------------------------------------------------------------------------------------- primitive amplitudes
 class _Kin:
-    """Spinor products and invariants of one batch, with the loop functions cached by their (leg-index) arguments
-    (the same functions recur across orderings and helicities)."""
+    """Spinor products, their inverses and the invariants of one batch in an (n, n, N) layout (each product a
+    contiguous row), with the loop functions cached by their (leg-index) arguments: the same functions recur across
+    orderings and helicities."""
 
     def __init__(self, q: np.ndarray, epinv: float = 0.0, musq: float = 1.0):
-        self.za, self.zb = spinors(q)
-        self.s = invariants(q)
+        za, zb = spinors(q)
+        n = q.shape[1]
+        eye = np.eye(n, dtype=bool)[:, :, None]
+        self.za = np.ascontiguousarray(za.transpose(1, 2, 0))
+        self.zb = np.ascontiguousarray(zb.transpose(1, 2, 0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.iza = np.where(eye, 0, 1 / np.where(eye, 1, self.za))
+            self.izb = np.where(eye, 0, 1 / np.where(eye, 1, self.zb))
+        self.s = np.ascontiguousarray(invariants(q).transpose(1, 2, 0))
+        with np.errstate(divide="ignore"):
+            self.lg = np.log(np.abs(self.s)) - 1j * np.pi * (self.s > 0)   # ln(-s - i0)
         self.epinv, self.musq = epinv, musq
         self._cache: dict = {}
 
+    def spinors(self, parity: bool):
+        """(<>, [], 1/<>, 1/[]); with ``parity`` the angle and square products exchanged (the parity image)."""
+        if parity:
+            return self.zb, self.za, self.izb, self.iza
+        return self.za, self.zb, self.iza, self.izb
+
+    def lnrat(self, p, q):
+        """ln((-s_p - i0) / (-s_q - i0)) from the cached ln(-s - i0) of the two invariants."""
+        return self.lg[p] - self.lg[q]
+
+    def li2(self, p, q):
+        key = ("li2", p, q)
+        if key not in self._cache:
+            self._cache[key] = li2_one_minus(-self.s[p], -self.s[q], self.lnrat(p, q))
+        return self._cache[key]
+
     def f(self, name, *pairs):
-        """Loop function ``name`` of the arguments -s_{pair}; cached on the pairs."""
+        """Loop function ``name`` of the arguments -s_{pair}; cached on the (ordered) pairs."""
+        pairs = tuple(tuple(sorted(p)) for p in pairs)
         key = (name,) + pairs
         if key not in self._cache:
-            args = [-self.s[:, i, j] for i, j in pairs]
-            self._cache[key] = {"L0": L0, "L1": L1, "L2": L2, "Ls1": Ls1}[name](*args)
+            args = [-self.s[p] for p in pairs]
+            if name == "Ls1":
+                p1, q1, p2, q2 = pairs
+                parts = (self.li2(p1, q1), self.li2(p2, q2), self.lnrat(p1, q1), self.lnrat(p2, q2))
+                val = Ls1(*args, parts=parts)
+            else:
+                val = {"L0": L0, "L1": L1, "L2": L2}[name](*args, lr=self.lnrat(*pairs))
+            self._cache[key] = val
         return self._cache[key]
 
     def lnmu(self, i, j):
-        key = ("lnmu", i, j)
-        if key not in self._cache:
-            self._cache[key] = lnrat(np.full(self.s.shape[0], self.musq), -self.s[:, i, j])
-        return self._cache[key]
+        """ln(mu^2 / (-s_ij - i0))."""
+        return math.log(self.musq) - self.lg[i, j]
 
 
-def _A_ppppp(k: _Kin, a, b, j):
-    """(16 pi^2)(-i) A^{[1/2]}_{5;1}(1+,2+,3+,4+,5+) (BDK eq. 4, fermion-loop part), legs ``j``; ``a``, ``b`` the angle
-    and square products (swapped for the parity image)."""
+def _A_ppppp(k: _Kin, sp, j):
+    """(16 pi^2)(-i) A^{[1/2]}_{5;1}(1+,2+,3+,4+,5+) (BDK eq. 4, the fermion-loop part, -1/2 of the scalar loop's N_p
+    = 2 term), legs ``j``; ``sp`` the spinor products (exchanged for the parity image)."""
+    a, b, ia, ib = sp
     s = k.s
     j1, j2, j3, j4, j5 = j
-    sym = (s[:, j1, j2] * s[:, j2, j3] + s[:, j2, j3] * s[:, j3, j4] + s[:, j3, j4] * s[:, j4, j5]
-           + s[:, j4, j5] * s[:, j5, j1] + s[:, j5, j1] * s[:, j1, j2])
-    eps = (b[:, j1, j2] * a[:, j2, j3] * b[:, j3, j4] * a[:, j4, j1]
-           - a[:, j1, j2] * b[:, j2, j3] * a[:, j3, j4] * b[:, j4, j1])
-    return -(sym + eps) / (6 * a[:, j1, j2] * a[:, j2, j3] * a[:, j3, j4] * a[:, j4, j5] * a[:, j5, j1])
+    sym = (s[j1, j2] * s[j2, j3] + s[j2, j3] * s[j3, j4] + s[j3, j4] * s[j4, j5]
+           + s[j4, j5] * s[j5, j1] + s[j5, j1] * s[j1, j2])
+    eps = b[j1, j2] * a[j2, j3] * b[j3, j4] * a[j4, j1] - a[j1, j2] * b[j2, j3] * a[j3, j4] * b[j4, j1]
+    return (sym + eps) * (ia[j1, j2] * ia[j2, j3] * ia[j3, j4] * ia[j4, j5] * ia[j5, j1]) * (-1 / 6)
 
 
-def _A_mpppp(k: _Kin, a, b, j):
+def _A_mpppp(k: _Kin, sp, j):
     """(16 pi^2)(-i) A^{[1/2]}_{5;1}(1-,2+,3+,4+,5+) (BDK eq. 4)."""
+    a, b, ia, ib = sp
     s = k.s
     j1, j2, j3, j4, j5 = j
-    num = ((s[:, j2, j3] + s[:, j3, j4] + s[:, j4, j5]) * b[:, j2, j5] ** 2
-           - b[:, j2, j4] * a[:, j4, j3] * b[:, j3, j5] * b[:, j2, j5]
-           - b[:, j1, j2] * b[:, j1, j5] / (a[:, j1, j2] * a[:, j1, j5])
-           * (a[:, j1, j2] ** 2 * a[:, j1, j3] ** 2 * b[:, j2, j3] / a[:, j2, j3]
-              + a[:, j1, j3] ** 2 * a[:, j1, j4] ** 2 * b[:, j3, j4] / a[:, j3, j4]
-              + a[:, j1, j4] ** 2 * a[:, j1, j5] ** 2 * b[:, j4, j5] / a[:, j4, j5]))
-    return -num / (3 * b[:, j1, j2] * a[:, j2, j3] * a[:, j3, j4] * a[:, j4, j5] * b[:, j5, j1])
+    a13, a14 = a[j1, j3], a[j1, j4]
+    num = ((s[j2, j3] + s[j3, j4] + s[j4, j5]) * b[j2, j5] ** 2
+           - b[j2, j4] * a[j4, j3] * b[j3, j5] * b[j2, j5]
+           - b[j1, j2] * b[j1, j5] * ia[j1, j2] * ia[j1, j5]
+           * (a[j1, j2] ** 2 * a13 ** 2 * b[j2, j3] * ia[j2, j3]
+              + a13 ** 2 * a14 ** 2 * b[j3, j4] * ia[j3, j4]
+              + a14 ** 2 * a[j1, j5] ** 2 * b[j4, j5] * ia[j4, j5]))
+    return num * (ib[j1, j2] * ia[j2, j3] * ia[j3, j4] * ia[j4, j5] * ib[j5, j1]) * (-1 / 3)
 
 
 def _V(k: _Kin, p, q):
-    """V^f + V^s (BDK eq. 10) for the two invariants s_p, s_q adjacent to the negative helicities:
-    V^f = -5/(2 eps) - 2 - (ln(mu^2/-s_p) + ln(mu^2/-s_q)) / 2, V^s = -V^f / 3 + 2/9."""
+    """V^f + V^s (BDK eq. 10) for the two invariants s_p, s_q: V^f = -5/(2 eps) - 2 - (ln(mu^2/-s_p) +
+    ln(mu^2/-s_q)) / 2, V^s = -V^f / 3 + 2/9."""
     vf = -2.5 * k.epinv - 2 - 0.5 * (k.lnmu(*p) + k.lnmu(*q))
     return vf * (2 / 3) + 2 / 9
 
 
-def _A_mmppp(k: _Kin, a, b, j):
-    """(16 pi^2)(-i) A^{[1/2]}_{5;1}(1-,2-,3+,4+,5+) (BDK eqs. 8, 10): -(V^f + V^s) A_tree - (F^f + F^s)."""
+def _A_mmppp(k: _Kin, sp, j):
+    """(16 pi^2)(-i) A^{[1/2]}_{5;1}(1-,2-,3+,4+,5+) (BDK eqs. 8, 10): -(V^f + V^s) A_tree - (F^f + F^s) with
+    F^s = -F^f / 3 + (rational and L_2 terms), so F^f + F^s = (2/3) F^f + ..."""
+    a, b, ia, ib = sp
     s = k.s
     j1, j2, j3, j4, j5 = j
-    cyc = a[:, j1, j2] * a[:, j2, j3] * a[:, j3, j4] * a[:, j4, j5] * a[:, j5, j1]
-    tree = a[:, j1, j2] ** 4 / cyc
-    chain = a[:, j2, j3] * b[:, j3, j4] * a[:, j4, j1] + a[:, j2, j4] * b[:, j4, j5] * a[:, j5, j1]
-    s51, s23 = s[:, j5, j1], s[:, j2, j3]
-    ff = -a[:, j1, j2] ** 2 * k.f("L0", (j2, j3), (j5, j1)) * chain / (
-        2 * a[:, j2, j3] * a[:, j3, j4] * a[:, j4, j5] * a[:, j5, j1] * s51)
-    x = b[:, j3, j4] * a[:, j4, j1] * a[:, j2, j4] * b[:, j4, j5]
-    fs = (-ff / 3
-          - x * k.f("L2", (j2, j3), (j5, j1)) * chain / (3 * a[:, j3, j4] * a[:, j4, j5] * s51 ** 3)
-          - a[:, j3, j5] * b[:, j3, j5] ** 3 / (3 * b[:, j1, j2] * b[:, j2, j3] * a[:, j3, j4] * a[:, j4, j5]
-                                                * b[:, j5, j1])
-          + a[:, j1, j2] * b[:, j3, j5] ** 2 / (3 * b[:, j2, j3] * a[:, j3, j4] * a[:, j4, j5] * b[:, j5, j1])
-          + a[:, j1, j2] * x / (6 * s23 * a[:, j3, j4] * a[:, j4, j5] * s51))
-    return -_V(k, (j2, j3), (j5, j1)) * tree - (ff + fs)
+    a12 = a[j1, j2]
+    i345 = ia[j3, j4] * ia[j4, j5]
+    i51 = 1 / s[j5, j1]
+    tree = a12 ** 3 * (ia[j2, j3] * i345 * ia[j5, j1])
+    chain = a[j2, j3] * b[j3, j4] * a[j4, j1] + a[j2, j4] * b[j4, j5] * a[j5, j1]
+    ff = (-0.5) * a12 ** 2 * k.f("L0", (j2, j3), (j5, j1)) * chain * (ia[j2, j3] * i345 * ia[j5, j1] * i51)
+    x = b[j3, j4] * a[j4, j1] * a[j2, j4] * b[j4, j5] * i345 * i51
+    ib51 = ib[j5, j1]
+    rest = (-(1 / 3) * x * k.f("L2", (j2, j3), (j5, j1)) * chain * i51 ** 2
+            - (1 / 3) * a[j3, j5] * b[j3, j5] ** 3 * ib[j1, j2] * ib[j2, j3] * i345 * ib51
+            + (1 / 3) * a12 * b[j3, j5] ** 2 * ib[j2, j3] * i345 * ib51
+            + (1 / 6) * a12 * x / s[j2, j3])
+    return -_V(k, (j2, j3), (j5, j1)) * tree - ((2 / 3) * ff + rest)
 
 
-def _A_mpmpp(k: _Kin, a, b, j):
-    """(16 pi^2)(-i) A^{[1/2]}_{5;1}(1-,2+,3-,4+,5+) (BDK eqs. 9, 10): -(V^f + V^s) A_tree - (F^f + F^s)."""
+def _A_mpmpp(k: _Kin, sp, j):
+    """(16 pi^2)(-i) A^{[1/2]}_{5;1}(1-,2+,3-,4+,5+) (BDK eqs. 9, 10): -(V^f + V^s) A_tree - (F^f + F^s); the two
+    L_0 terms (-1/2 in F^f, +1/6 in F^s) are combined."""
+    a, b, ia, ib = sp
     s = k.s
     j1, j2, j3, j4, j5 = j
-    A = lambda u, v: a[:, u, v]  # noqa: E731
-    B = lambda u, v: b[:, u, v]  # noqa: E731
-    cyc = A(j1, j2) * A(j2, j3) * A(j3, j4) * A(j4, j5) * A(j5, j1)
-    tree = A(j1, j3) ** 4 / cyc
-    s51, s34 = s[:, j5, j1], s[:, j3, j4]
+    i51, i34 = 1 / s[j5, j1], 1 / s[j3, j4]
+    a13 = a[j1, j3]
+    a13sq = a13 * a13
+    ia45 = ia[j4, j5]
+    icyc = ia[j1, j2] * ia[j2, j3] * ia[j3, j4] * ia45 * ia[j5, j1]
+    tree = a13sq * a13sq * icyc
     ls_a = k.f("Ls1", (j2, j3), (j5, j1), (j3, j4), (j5, j1))   # Ls_1(-s23/-s51, -s34/-s51)
     ls_b = k.f("Ls1", (j1, j2), (j3, j4), (j5, j1), (j3, j4))   # Ls_1(-s12/-s34, -s51/-s34)
-    l0 = k.f("L0", (j3, j4), (j5, j1))
-    chain = A(j1, j5) * B(j5, j2) * A(j2, j3) - A(j3, j4) * B(j4, j2) * A(j2, j1)
-    ff = (-A(j1, j3) ** 2 * A(j4, j1) * B(j2, j4) ** 2 / (A(j4, j5) * A(j5, j1) * s51 ** 2) * ls_a
-          + A(j1, j3) ** 2 * A(j5, j3) * B(j2, j5) ** 2 / (A(j3, j4) * A(j4, j5) * s34 ** 2) * ls_b
-          - A(j1, j3) ** 3 * l0 * chain / (2 * cyc * s51))
-    c4 = A(j4, j1) * B(j2, j4)
-    c5 = A(j5, j3) * B(j2, j5)
-    fs = (-A(j1, j2) * A(j2, j3) * A(j3, j4) * c4 ** 2 / (A(j4, j5) * A(j5, j1) * A(j2, j4) ** 2 * s51 ** 2)
+    chain = a[j1, j5] * b[j5, j2] * a[j2, j3] - a[j3, j4] * b[j4, j2] * a[j2, j1]
+    b24, b25 = b[j2, j4], b[j2, j5]
+    c4 = a[j4, j1] * b24
+    c5 = a[j5, j3] * b25
+    r4 = ia45 * ia[j5, j1] * ia[j2, j4]          # 1 / (<45><51><24>)
+    r5 = ia[j5, j4] * ia[j4, j3] * ia[j2, j5]    # 1 / (<54><43><25>)
+    u4 = c4 * c4 * r4 * i51 ** 2                 # (<41>[24])^2 / (<45><51><24> s51^2)
+    u5 = c5 * c5 * r5 * i34 ** 2
+    # F^f without its L_0 term
+    ff = a13sq * (-a[j4, j1] * b24 ** 2 * ia45 * ia[j5, j1] * i51 ** 2 * ls_a
+                  + a[j5, j3] * b25 ** 2 * ia[j3, j4] * ia45 * i34 ** 2 * ls_b)
+    fs = (-a[j1, j2] * a[j2, j3] * a[j3, j4] * u4 * ia[j2, j4]
           * (2 * ls_a + k.f("L1", (j2, j3), (j5, j1)) + k.f("L1", (j3, j4), (j5, j1)))
-          + A(j3, j2) * A(j2, j1) * A(j1, j5) * c5 ** 2 / (A(j5, j4) * A(j4, j3) * A(j2, j5) ** 2 * s34 ** 2)
+          + a[j3, j2] * a[j2, j1] * a[j1, j5] * u5 * ia[j2, j5]
           * (2 * ls_b + k.f("L1", (j1, j2), (j3, j4)) + k.f("L1", (j5, j1), (j3, j4)))
-          + 2 * A(j2, j3) ** 2 * c4 ** 3 * k.f("L2", (j2, j3), (j5, j1)) / (3 * A(j4, j5) * A(j5, j1) * A(j2, j4)
-                                                                           * s51 ** 3)
-          - 2 * A(j2, j1) ** 2 * c5 ** 3 * k.f("L2", (j1, j2), (j3, j4)) / (3 * A(j5, j4) * A(j4, j3) * A(j2, j5)
-                                                                           * s34 ** 3)
-          + k.f("L2", (j3, j4), (j5, j1)) / s51 ** 3
-          * (A(j1, j3) * B(j2, j4) * B(j2, j5) / (3 * A(j4, j5)) * chain
-             + 2 * (A(j1, j2) * A(j3, j4)) ** 2 * A(j4, j1) * B(j2, j4) ** 3 / (3 * A(j4, j5) * A(j5, j1) * A(j2, j4))
-             - 2 * (A(j3, j2) * A(j1, j5)) ** 2 * A(j5, j3) * B(j2, j5) ** 3 / (3 * A(j5, j4) * A(j4, j3) * A(j2, j5)))
-          + A(j1, j3) ** 3 * l0 * chain / (6 * cyc * s51)
-          + (B(j2, j4) * B(j2, j5)) ** 2 / (3 * B(j1, j2) * B(j2, j3) * B(j3, j4) * A(j4, j5) * B(j5, j1))
-          - A(j1, j2) * A(j4, j1) ** 2 * B(j2, j4) ** 3 / (3 * A(j4, j5) * A(j5, j1) * A(j2, j4) * B(j2, j3)
-                                                           * B(j3, j4) * s51)
-          + A(j3, j2) * A(j5, j3) ** 2 * B(j2, j5) ** 3 / (3 * A(j5, j4) * A(j4, j3) * A(j2, j5) * B(j2, j1)
-                                                           * B(j1, j5) * s34)
-          + A(j1, j3) ** 2 * B(j2, j4) * B(j2, j5) / (6 * s34 * A(j4, j5) * s51))
+          + (2 / 3) * a[j2, j3] ** 2 * c4 * u4 * i51 * k.f("L2", (j2, j3), (j5, j1))
+          - (2 / 3) * a[j2, j1] ** 2 * c5 * u5 * i34 * k.f("L2", (j1, j2), (j3, j4))
+          + k.f("L2", (j3, j4), (j5, j1)) * i51 ** 3
+          * ((1 / 3) * a13 * b24 * b25 * ia45 * chain
+             + (2 / 3) * (a[j1, j2] * a[j3, j4]) ** 2 * a[j4, j1] * b24 ** 3 * r4
+             - (2 / 3) * (a[j3, j2] * a[j1, j5]) ** 2 * a[j5, j3] * b25 ** 3 * r5)
+          - (1 / 3) * a13sq * a13 * k.f("L0", (j3, j4), (j5, j1)) * chain * icyc * i51
+          + (1 / 3) * (b24 * b25) ** 2 * ib[j1, j2] * ib[j2, j3] * ib[j3, j4] * ia45 * ib[j5, j1]
+          - (1 / 3) * a[j1, j2] * a[j4, j1] ** 2 * b24 ** 3 * r4 * ib[j2, j3] * ib[j3, j4] * i51
+          + (1 / 3) * a[j3, j2] * a[j5, j3] ** 2 * b25 ** 3 * r5 * ib[j2, j1] * ib[j1, j5] * i34
+          + (1 / 6) * a13sq * b24 * b25 * i34 * ia45 * i51)
     return -_V(k, (j3, j4), (j5, j1)) * tree - (ff + fs)
 
 
@@ -270,25 +316,25 @@ def primitive(k: _Kin, order: tuple[int, ...], hel: tuple[int, ...]) -> np.ndarr
     +1 / -1, all outgoing): the independent configurations of BDK by cyclic rotation and parity (<> <-> [])."""
     h = [hel[i] for i in order]
     n_minus = h.count(-1)
-    a, b = k.za, k.zb
-    if n_minus > 2:  # parity image: flip every helicity and exchange angle and square products
+    parity = n_minus > 2
+    if parity:  # parity image: flip every helicity and exchange angle and square products
         h = [-x for x in h]
         n_minus = 5 - n_minus
-        a, b = b, a
+    sp = k.spinors(parity)
     if n_minus == 0:
-        return _A_ppppp(k, a, b, order)
+        return _A_ppppp(k, sp, order)
     minus = [i for i in range(5) if h[i] == -1]
     rot = lambda r: tuple(order[(r + i) % 5] for i in range(5))  # noqa: E731
     if n_minus == 1:
-        return _A_mpppp(k, a, b, rot(minus[0]))
+        return _A_mpppp(k, sp, rot(minus[0]))
     i, j = minus
     if (j - i) % 5 == 1:
-        return _A_mmppp(k, a, b, rot(i))
+        return _A_mmppp(k, sp, rot(i))
     if (i - j) % 5 == 1:
-        return _A_mmppp(k, a, b, rot(j))
+        return _A_mmppp(k, sp, rot(j))
     if (j - i) % 5 == 2:
-        return _A_mpmpp(k, a, b, rot(i))
-    return _A_mpmpp(k, a, b, rot(j))
+        return _A_mpmpp(k, sp, rot(i))
+    return _A_mpmpp(k, sp, rot(j))
 
 
 def photon_orderings(gluons: tuple[int, int, int], photons: tuple[int, int]) -> list[tuple[int, ...]]:
@@ -378,4 +424,4 @@ def me2_aa(momenta: np.ndarray, sm: SMParameters = DEFAULT, sum_q2: float = SUM_
 
 __all__ = ["me2_aag", "me2_aa", "photon_amplitudes", "primitive", "spinors", "invariants", "all_outgoing",
            "gg_aa_helicity", "photon_orderings", "HELICITIES5", "SUM_Q2_LIGHT", "L0", "L1", "L2", "Lsm1", "Ls1",
-           "lnrat"]
+           "lnrat", "li2_one_minus"]
