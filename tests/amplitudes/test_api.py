@@ -7,7 +7,8 @@ from hepscaling.amplitudes import PROCESSES, get_process, matrix_element, phase_
 
 
 def test_process_table_and_dof():
-    assert len(PROCESSES) == 12
+    assert len(PROCESSES) == 13
+    assert get_process("g g > a a g").kind == "loop" and get_process("g g > a a g").dof == 5
     assert get_process("u u~ > t t~ h").dof == 5
     assert get_process("u u~ > z g g g g").dof == 11
     assert get_process("g g > g g").dof == 2

@@ -202,3 +202,29 @@ def test_bad_input():
         lp.me2_aag(np.zeros((3, 4, 4)))
     with pytest.raises(ValueError, match=r"\(N, 4, 4\)"):
         lp.me2_aa(np.zeros((3, 5, 4)))
+
+
+def test_engine_interface():
+    """``g g > a a g`` through the engine's entry points: matrix_element (numpy and torch), and the pp generator with
+    the photon cuts (every event inside them, |M|^2 as recomputed)."""
+    import torch
+
+    from hepscaling.amplitudes import collider_events, get_process, helicity_amplitudes, matrix_element
+    from hepscaling.amplitudes.collider import PHOTON_CUTS, photon_cuts
+
+    p = _points(20, seed=7)
+    assert np.allclose(matrix_element("g g > a a g", p), lp.me2_aag(p), rtol=1e-14, atol=0)
+    t = matrix_element("g g > a a g", torch.from_numpy(p), batch_size=7)
+    assert isinstance(t, torch.Tensor) and np.allclose(t.numpy(), lp.me2_aag(p), rtol=1e-14, atol=0)
+    proc = get_process("g g > a a g")
+    assert proc.average_factor == 1 / 256 and proc.symmetry_factor == 0.5
+    with pytest.raises(ValueError, match="loop-induced"):
+        helicity_amplitudes("g g > a a g", torch.from_numpy(p))
+    mom, me, info = collider_events("g g > a a g", 100, seed=3, adapt_iterations=2, adapt_points=2000, n_pilot=4000,
+                                    frame="lab")   # the cuts are lab-frame cuts
+    assert mom.shape == (100, 5, 4) and info["photon_cuts"] == PHOTON_CUTS
+    assert bool(photon_cuts(mom[:, 2:], [0, 1], [2]).all())
+    pt_g = torch.sqrt(mom[:, 4, 1] ** 2 + mom[:, 4, 2] ** 2)
+    assert bool((pt_g > 20.0).all())
+    assert np.allclose(matrix_element("g g > a a g", mom).numpy(), me.numpy(), rtol=1e-6, atol=0)
+    assert info["cross_section_pb"] > 0

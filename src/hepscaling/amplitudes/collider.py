@@ -62,7 +62,11 @@ times ``overweight`` means the pilot missed the tail: an error names the paramet
 
 Default cuts (:data:`COLLIDER_CUTS`): MadGraph's default run-card generator cuts on jets, here every final-state
 gluon: p_T > 20 GeV (``ptj``), |eta| < 5 (``etaj``), Delta R > 0.4 between gluons (``drjj``); paper B does not state
-its cuts. Default factorisation scale: mu_F = H_T / 2 = sum of the final-state transverse masses / 2.
+its cuts. Photons (the loop-induced g g > a a g, :mod:`.loop_photons`) take MadGraph's default run-card photon cuts
+(:data:`PHOTON_CUTS`): p_T > 10 GeV (``pta``), |eta| < 2.5 (``etaa``), Delta R > 0.4 between the photons (``draa``)
+and between a photon and a gluon (``draj``); in the (p_T, y) map they are drawn like the massive particles (first,
+the last photon balancing p_T), uniformly in 1/p_T^2 above their cut. Default factorisation scale: mu_F = H_T / 2 =
+sum of the final-state transverse masses / 2.
 """
 from __future__ import annotations
 
@@ -82,6 +86,8 @@ from .processes import get_process, matrix_element
 GEV2_TO_PB = 0.3893793721e9
 #: MadGraph's default run-card jet cuts (ptj, etaj, drjj), applied to every final-state gluon
 COLLIDER_CUTS = {"pt_min": 20.0, "eta_max": 5.0, "dr_min": 0.4}
+#: MadGraph's default run-card photon cuts (pta, etaa, draa, draj), applied to every final-state photon
+PHOTON_CUTS = {"pt_min": 10.0, "eta_max": 2.5, "dr_min": 0.4, "dr_jet_min": 0.4}
 DEFAULT_COLLIDER_ENERGY = 14000.0
 FRAMES = ("partonic", "lab")
 #: channel sets of the (p_T, y) map: one channel; every gluon order; every gluon order plus the recoil class
@@ -126,18 +132,20 @@ class ColliderPhaseSpace:
         self.masses = [float(m) for m in proc.masses(sm)[2:]]
         nf = len(self.masses)
         self.gluons = [i for i, p in enumerate(proc.final) if p == "g"]
+        self.photons = [i for i, p in enumerate(proc.final) if p == "a"]
         pt_min = self.cuts["pt_min"] or 0.0
         for i, m in enumerate(self.masses):
             if m == 0 and i in self.gluons and pt_min <= 0:
                 raise ValueError(f"cuts: pt_min = {self.cuts['pt_min']!r} leaves the gluons of {proc.name!r} "
                                  f"unregulated (soft and collinear poles): set a positive pt_min in GeV")
-            if m == 0 and i not in self.gluons:
+            if m == 0 and i not in self.gluons and i not in self.photons:
                 raise ValueError(f"{proc.name!r}: massless final-state particle {proc.final[i]!r} has no cut")
-        threshold = sum(self.masses) + pt_min * len(self.gluons)
+        threshold = sum(self.masses) + pt_min * len(self.gluons) + PHOTON_CUTS["pt_min"] * len(self.photons)
         if self.sqrt_S <= threshold:
             raise ValueError(f"collider_energy = {self.sqrt_S:g} GeV is below the threshold of {proc.name!r} "
                              f"({threshold:g} GeV: final-state masses plus pt_min per gluon)")
-        massive = [i for i, m in enumerate(self.masses) if m > 0]
+        # photons are drawn like the massive particles: first, the last of them balancing p_T
+        massive = [i for i, m in enumerate(self.masses) if m > 0] + self.photons
         self.last = massive[-1] if massive else nf - 1
         self.others = [i for i in range(nf) if i != self.last]
         # channels of the (p_T, y) map: every order in which the gluons are drawn (and, without a massive particle,
@@ -174,9 +182,11 @@ class ColliderPhaseSpace:
         eta = self.cuts["eta_max"]
         for i in range(nf):
             m = self.masses[i]
-            lo = m if m > 0 else pt_min
+            lo = m if m > 0 else (PHOTON_CUTS["pt_min"] if i in self.photons else pt_min)
             self._pt.append((m > 0, lo, math.log(half / lo)))
             ykin = math.acosh(half / lo)
+            if i in self.photons:
+                ykin = min(PHOTON_CUTS["eta_max"], ykin)
             self._ymax.append(min(eta, ykin) if (i in self.gluons and eta is not None) else ykin)
         self.norm = (2 * math.pi) ** (4 - 3 * nf) * 2.0 ** (-nf) * 2.0 / self.sqrt_S**2
 
@@ -232,6 +242,8 @@ class ColliderPhaseSpace:
         ok = inside & (x1 < 1) & (x2 < 1) & (x1 > 0) & (x2 > 0)
         if self.gluons:
             ok &= pass_cuts(pf, self.gluons, self.cuts)
+        if self.photons:
+            ok &= photon_cuts(pf, self.photons, self.gluons)
         return pf, x1, x2, jac, ok, col
 
     def _pt_y_inverse(self, pf: torch.Tensor, order, last):
@@ -393,6 +405,33 @@ class ColliderPhaseSpace:
         return mom, w, x1, x2, swapped
 
 
+def photon_cuts(p: torch.Tensor, photons: list[int], gluons: list[int], cuts: dict = PHOTON_CUTS) -> torch.Tensor:
+    """Mask of the events whose photons pass :data:`PHOTON_CUTS` (p_T, |eta|, Delta R to each other and to the
+    gluons)."""
+    a = p[:, photons]
+    pt = torch.sqrt(a[..., 1] ** 2 + a[..., 2] ** 2)
+    pabs = torch.sqrt((a[..., 1:] ** 2).sum(-1))
+    eta = torch.atanh(torch.clamp(a[..., 3] / torch.clamp(pabs, min=1e-300), -1 + 1e-15, 1 - 1e-15))
+    ok = (pt > cuts["pt_min"]).all(1) & (eta.abs() < cuts["eta_max"]).all(1)
+
+    def y_phi(v):
+        y = 0.5 * torch.log(torch.clamp(v[..., 0] + v[..., 3], min=1e-300) / torch.clamp(v[..., 0] - v[..., 3], min=1e-300))
+        return y, torch.atan2(v[..., 2], v[..., 1])
+
+    def dr2(u, v):
+        (yu, fu), (yv, fv) = y_phi(u), y_phi(v)
+        dphi = torch.remainder(fu[:, :, None] - fv[:, None, :] + math.pi, 2 * math.pi) - math.pi
+        return (yu[:, :, None] - yv[:, None, :]) ** 2 + dphi**2
+
+    if len(photons) > 1:
+        d = dr2(a, a)
+        iu = torch.triu_indices(len(photons), len(photons), 1)
+        ok &= (d[:, iu[0], iu[1]] > cuts["dr_min"] ** 2).all(1)
+    if gluons:
+        ok &= (dr2(a, p[:, gluons]) > cuts["dr_jet_min"] ** 2).flatten(1).all(1)
+    return ok
+
+
 def to_partonic_frame(momenta: torch.Tensor) -> torch.Tensor:
     """Boost lab-frame events along z into the partonic centre-of-mass frame and rotate by pi about the x axis where
     needed, so that the first incoming parton runs along +z."""
@@ -516,6 +555,7 @@ def collider_events(process, n_events: int, collider_energy: float = DEFAULT_COL
     info = {
         "process": proc.name, "collider_energy": ps.sqrt_S, "pdf": ps.pdf_name, "scale": ps.scale,
         "cuts": ps.cuts, "frame": frame, "seed": int(seed),
+        **({"photon_cuts": dict(PHOTON_CUTS)} if ps.photons else {}),
         "cross_section_pb": sigma * GEV2_TO_PB, "cross_section_error_pb": err * GEV2_TO_PB,
         "efficiency": n_have / n_tried, "n_tried": n_tried, "w_max": w_max, "weights": wts,
         "overweight": overweight, "overweight_fraction": float(over.float().mean()), "overweight_share": share,

@@ -5,6 +5,9 @@ divided by the identical-particle factor prod n_i!, with fixed alpha_s = 0.118 a
 default ``sm`` model (:mod:`model`).  Momenta are ``(N, n, 4)`` as (E, px, py, pz) in GeV, the two incoming partons
 first (along +z and -z for generated data; any Lorentz frame is accepted).
 
+``g g > a a g`` (kind ``"loop"``) is loop-induced: its |M|^2 is the closed-form one-loop amplitude of
+:mod:`.loop_photons` (five massless quark flavours in the loop), same conventions.
+
 Intrinsic dimension (paper B) of a 2 -> n_f process: d = 3 n_f - 4, the phase-space dimension at fixed sqrt(s)
 (see :attr:`Process.dof`).
 """
@@ -31,7 +34,7 @@ class Process:
     name: str
     initial: tuple[str, ...]
     final: tuple[str, ...]
-    kind: str  # "gluons", "quarkline", "tth"
+    kind: str  # "gluons", "quarkline", "tth", "loop" (g g > a a g, :mod:`.loop_photons`)
 
     @property
     def particles(self) -> tuple[str, ...]:
@@ -85,13 +88,16 @@ _NAMES = [
     "u d~ > w+ z", "u d~ > w+ z g", "u d~ > w+ z g g",
     "u u~ > w+ w- z",
     "g g > g g", "g g > g g g", "g g > g g g g",
+    "g g > a a g",
 ]
 
 
 def _make(name: str) -> Process:
     ini, fin = name.split(">")
     ini, fin = tuple(ini.split()), tuple(fin.split())
-    if ini == ("g", "g"):
+    if ini == ("g", "g") and "a" in fin:
+        kind = "loop"
+    elif ini == ("g", "g"):
         kind = "gluons"
     elif "t" in fin:
         kind = "tth"
@@ -176,7 +182,11 @@ def helicity_amplitudes(proc: Process | str, p: torch.Tensor, sm: SMParameters =
     with the Z coupling c_L -> c_R, and with real couplings and no internal widths the parity-odd part of the
     helicity sum vanishes at tree level (checked against the full calculation in the tests).
     """
-    A, C = _amplitudes(get_process(proc), p, sm, replace, parity_shortcut)
+    proc = get_process(proc)
+    if proc.kind == "loop":
+        raise ValueError(f"{proc.name!r} is loop-induced: it has no tree-level helicity amplitudes here; its one-loop "
+                         f"amplitudes are hepscaling.amplitudes.loop_photons.photon_amplitudes")
+    A, C = _amplitudes(proc, p, sm, replace, parity_shortcut)
     return A.permute(2, 0, 1), C
 
 
@@ -253,6 +263,24 @@ def _batch_size(proc: Process) -> int:
     return 8192 if proc.n_final <= 2 else 4096
 
 
+def _loop_matrix_element(proc: Process, p: torch.Tensor, sm: SMParameters, batch_size: int | None) -> torch.Tensor:
+    """|M|^2 of a loop-induced process (numpy closed forms of :mod:`.loop_photons`), batches over the torch threads
+    (numpy releases the GIL in its array operations)."""
+    from .loop_photons import me2_aag
+
+    x = p.detach().cpu().numpy()
+    bs = batch_size or 2048
+    chunks = [x[s : s + bs] for s in range(0, x.shape[0], bs)]
+    threads = torch.get_num_threads()
+    if threads > 1 and len(chunks) > 1:
+        with ThreadPoolExecutor(threads) as pool:
+            out = list(pool.map(lambda c: me2_aag(c, sm), chunks))
+    else:
+        out = [me2_aag(c, sm) for c in chunks]
+    res = np.concatenate(out) if out else np.zeros(0)
+    return torch.from_numpy(res).to(device=p.device)
+
+
 def matrix_element(process: str | Process, momenta, sm: SMParameters = DEFAULT, *, check: bool = True,
                    tol: float = 1e-6, batch_size: int | None = None, device=None):
     """Exact tree-level |M|^2 (MadGraph convention, see module docstring) for a batch of phase-space points.
@@ -271,6 +299,9 @@ def matrix_element(process: str | Process, momenta, sm: SMParameters = DEFAULT, 
     p = p.to(dtype=torch.float64, device=dev)
     if check:
         check_momenta(proc, p, sm, tol)
+    if proc.kind == "loop":
+        res = _loop_matrix_element(proc, p, sm, batch_size)
+        return res.cpu().numpy() if is_numpy else res.to(in_device)
     bs = batch_size or _batch_size(proc)
     chunks = [p[s : s + bs] for s in range(0, p.shape[0], bs)]
 
