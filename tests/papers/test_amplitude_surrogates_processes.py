@@ -29,7 +29,7 @@ def test_processes_section_and_the_tth_keys_unchanged():
     # a process's data configuration has the keys the task reads, its own process and pools
     q = P.process_config(cfg, "g g > a a g")
     d = P.data_config(q)
-    assert set(d) == set(C.data_config(cfg)) and d["process"] == "g g > g g g" and d["targets"] == "log"
+    assert set(d) == set(C.data_config(cfg)) and d["process"] == "g g > a a g" and d["targets"] == "log"
     assert d["pools"]["train"] == q["D_max"] == max(q["D_values"]) and d["pools"]["val"] == -(-q["D_max"] // 4)
 
 
@@ -78,8 +78,10 @@ def test_replacements_keep_the_multiplicity_and_the_bound():
     assert [P.dof(p) for p in ("u d~ > w+ z", "u u~ > t t~ h", "g g > a a g g", "u u~ > z g g g g")] == [2, 5, 8, 11]
     assert (P.bound(2), P.bound(3), P.bound(5)) == (2.0, 0.8, 4 / 11)
     assert set(P.SHORT) == set(fit_tables.processes())
-    assert "gg → g g g (same n_f = 3, d = 5)" in P.replacement_note(["g g > a a g", "u u~ > z g"])
-    assert P.replacement_note(["u u~ > z g"]) == ""
+    # g g > a a g is exact (the engine's one-loop closed form); only g g > a a g g is replaced
+    assert P.engine_process("g g > a a g") == "g g > a a g" and P.dof("g g > a a g") == 5
+    assert "gg → g g g g (same n_f = 4, d = 8)" in P.replacement_note(["g g > a a g g", "u u~ > z g"])
+    assert P.replacement_note(["g g > a a g", "u u~ > z g"]) == ""
 
 
 # -------------------------------------------------------------------------------------------------- our laws
@@ -160,19 +162,19 @@ def run(argv, capsys):
 
 def test_plan_source_ours(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("HEPSCALING_DATA", str(tmp_path))
-    argv = ["--process", "g g > a a g", "--target-mse", "1e-3", "--source", "ours", "--profile", "toy"]
+    argv = ["--process", "g g > a a g g", "--target-mse", "1e-3", "--source", "ours", "--profile", "toy"]
     rc, out, _ = run(argv, capsys)
-    assert rc == 1 and "no fitted laws of ours for g g > a a g at profile 'toy'" in out and "planner" in out
+    assert rc == 1 and "no fitted laws of ours for g g > a a g g at profile 'toy'" in out and "planner" in out
     L = laws.fit_laws(_grid(alpha=1.4, xc=25.0))
     L["C"] = laws.record(None, "C", "D", 1e4, "no compute scan in this test")
-    laws.store("toy", "g g > a a g", L, engine_process="g g > g g g", units="standardised log|M|²")
+    laws.store("toy", "g g > a a g g", L, engine_process="g g > g g g g", units="standardised log|M|²")
     rc, out, err = run(argv, capsys)
     assert rc == 0 and not err
     p = L["D"]["params"]
     want = p["Xc"] * (1e-3 - p["K"]) ** (-1 / p["alpha"])
     d_line = next(ln for ln in out.splitlines() if ln.startswith("  D_train"))
     assert f"{want:.3g}" in d_line and "N = 1e+04" in d_line
-    assert "replaced by our tree-level g g > g g g" in out
+    assert "replaced by our tree-level g g > g g g g" in out
     assert "no law (no compute scan in this test)" in next(ln for ln in out.splitlines() if ln.startswith("  C"))
     rc, out, _ = run(argv[:3] + ["1e-9"] + argv[4:], capsys)          # below the fitted floor K
     assert rc == 0 and "not reachable" in next(ln for ln in out.splitlines() if ln.startswith("  D_train"))

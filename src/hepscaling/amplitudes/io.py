@@ -37,7 +37,8 @@ LLOCA_DATASETS = {
     "zgg": (5, "u u~ > z g g"),
     "zggg": (6, "u u~ > z g g g"),
     "zgggg": (7, "u u~ > z g g g g"),
-    "aag": (5, None),   # loop-induced g g > a a g: no tree-level engine here
+    "aag": (5, "g g > a a g"),   # loop-induced: the one-loop closed form of .loop_photons
+    # loop-induced g g > a a g g (six-point one loop): not in the engine
     "aagg": (6, None),
 }
 

@@ -1,9 +1,10 @@
 """Paper B across processes (§5; App. A.2–A.4, B.2, C): the processes, their configuration from the profile, and the
 runs every across-process page shares.
 
-The processes are the paper's (strings of :mod:`hepscaling.amplitudes`, as in ``fit_tables.yaml``).  Our engine has
-no loop-induced g g → γγ + n g; those two are replaced by the pure-gluon processes of the same final-state
-multiplicity (so the same d = 3n_f − 4) — :data:`SUBSTITUTES`; every page names the replacement in its first line.
+The processes are the paper's (strings of :mod:`hepscaling.amplitudes`, as in ``fit_tables.yaml``).  The loop-induced
+g g → γγg is exact (the one-loop closed form of :mod:`hepscaling.amplitudes.loop_photons`); g g → γγgg (a six-point
+one-loop amplitude, not in the engine) is replaced by the pure-gluon process of the same final-state multiplicity
+(so the same d = 3n_f − 4) — :data:`SUBSTITUTES`; every page names the replacement in its first line.
 
 Configuration: ``papers: amplitude_surrogates: processes:`` in the profile (optional: a profile without it has no
 across-process chapter; the ttH keys and their meaning are unchanged).  Keys (all required, unknown keys refused):
@@ -37,7 +38,8 @@ from .config import TARGETS, ConfigError, _positive_list, _value
 from .grids import _cost, steps_for
 
 #: The paper's processes with no counterpart in our engine -> the engine process that replaces each (same n_f).
-SUBSTITUTES = {"g g > a a g": "g g > g g g", "g g > a a g g": "g g > g g g g"}
+#: (g g > a a g is in the engine: hepscaling.amplitudes.loop_photons.)
+SUBSTITUTES = {"g g > a a g g": "g g > g g g g"}
 
 #: The paper's processes of §5 in the order of its tables (5–15), with the short names of its figures.
 SHORT = {"u u~ > t t~ h": "ttH", "u u~ > z g": "Zg", "u u~ > z g g": "Zgg", "u u~ > z g g g": "Zggg",
@@ -50,13 +52,14 @@ FAMILIES = {"Z + n g": ["u u~ > z g", "u u~ > z g g", "u u~ > z g g g", "u u~ > 
             "γγ + n g": ["g g > a a g", "g g > a a g g"],
             "W Z, W Z g, W W Z, W Z g g": ["u d~ > w+ z", "u d~ > w+ z g", "u u~ > w+ w- z", "u d~ > w+ z g g"]}
 ACROSS = [p for fam in FAMILIES.values() for p in fam]
-#: Final-state multiplicity of the paper's processes (γγ + n g: 2 + n, which our engine has no string for).
-N_FINAL = {"g g > a a g": 3, "g g > a a g g": 4}
+#: Final-state multiplicity of the paper's processes the engine does not have (γγ + 2 g).
+N_FINAL = {"g g > a a g g": 4}
 
 #: CPU milliseconds per unweighted event of our pp generator after the quick profile's VEGAS adaptation (measured on
 #: the 2-core development machine; Z + 4 g: ~3·10⁻³ efficiency after 8 × 2·10⁴ VEGAS points, ~10⁻² after 16) —
 #: only to start the costliest event sets first.
-EVENT_COST_MS = {"u u~ > z g": 0.3, "u d~ > w+ z": 0.3, "u u~ > z g g": 1.0, "g g > g g g": 3.0, "u u~ > z g g g": 7.0,
+EVENT_COST_MS = {"u u~ > z g": 0.3, "u d~ > w+ z": 0.3, "u u~ > z g g": 1.0, "g g > g g g": 3.0, "g g > a a g": 5.0,
+                 "u u~ > z g g g": 7.0,
                  "u d~ > w+ z g": 5.0, "u u~ > w+ w- z": 11.0, "g g > g g g g": 17.0, "u d~ > w+ z g g": 25.0,
                  "u u~ > z g g g g": 3000.0}
 
@@ -107,7 +110,7 @@ def replacement_note(processes) -> str:
         return ""
     parts = [f"the paper's loop-induced {p.replace('a a', 'γγ').replace('g g >', 'gg →')} by our tree-level "
              f"{SUBSTITUTES[p].replace('g g >', 'gg →')} (same n_f = {n_final(p)}, d = {dof(p)})" for p in rep]
-    return "Replaced: " + "; ".join(parts) + " — our engine has no one-loop gg → γγ + n g amplitudes."
+    return "Replaced: " + "; ".join(parts) + " — our engine has no six-point one-loop gg → γγgg amplitude."
 
 
 # ------------------------------------------------------------------------------------------------------- config
