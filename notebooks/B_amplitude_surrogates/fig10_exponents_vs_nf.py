@@ -7,14 +7,15 @@
 #   title: "Figure 10 — the exponents α_D and α_C against the final-state multiplicity, with the bound 4/d"
 #   paper: B
 #   reproduces: "Fig. 10"
-#   data: "local substitute: our exact tree-level |M|^2 of ttH, Z+ng, WZ, WZg, WZgg, WWZ on unweighted 14 TeV pp events; gg -> γγg, γγgg replaced by gg -> ggg, gggg"
+#   data: "local substitute: our exact tree-level |M|^2 of ttH, Z+ng, WZ, WZg, WZgg, WWZ on unweighted 14 TeV pp events; gg -> γγg exact at one loop (massless quark loop, BDK amplitudes); gg -> γγgg replaced by gg -> gggg"
 # ---
 
 # %% [markdown]
 # # Figure 10 — α_D and α_C against n_f, with the bound α ≥ 4/(3n_f − 4)
 #
-# **Replaced:** the paper's loop-induced g g → γγ g and g g → γγ g g by our tree-level g g → g g g and g g → g g g g
-# (same n_f, so the same d and the same bound).
+# **Replaced:** the paper's loop-induced g g → γγ g g by our tree-level g g → g g g g (same n_f, so the same d and
+# the same bound). g g → γγ g is the exact one-loop amplitude (massless quark loop; Bern, Dixon & Kosower's
+# primitive amplitudes summed over the photon insertions, {doc}`amplitude_engine`).
 #
 # **What the paper shows (§5).** The exponents of the scans least limited by the other resources, α_D (largest N)
 # and α_C (largest D), of all eleven processes against the number of final-state particles n_f, with the bound
@@ -72,7 +73,7 @@ axes[1].legend(fontsize=7, ncol=2, loc="upper right")
 plotting.savefig(fig, "fig10_exponents_vs_nf",
                  caption=("Paper B, Fig. 10 with our points: α_D at the largest N (left) and α_C at the largest D "
                           "(right) against n_f; open squares the paper's (Tables 2–15), filled circles ours; dashed "
-                          "the bound 4/(3n_f − 4). γγ + n g: ours are the pure-gluon replacements."))
+                          "the bound 4/(3n_f − 4). γγgg: ours is the pure-gluon replacement."))
 
 # %%
 rows = []
@@ -144,4 +145,4 @@ page.claims
 #   `max_steps`: under-trained large-D runs flatten a D scan and lower α_D. The paper's points are at N = 10⁶ and
 #   D ≈ 3–8·10⁵.
 # - ttH's point uses the ttH chapter's runs and raw targets (§4); the others standardised log|M|².
-# - γγ + n g: our pure-gluon replacements (same n_f, d and bound).
+# - γγg: our exact one-loop amplitude; γγgg: our pure-gluon replacement (same n_f, d and bound).

@@ -7,14 +7,16 @@
 #   title: "Figure 8 — test MSE against compute and dataset size across processes"
 #   paper: B
 #   reproduces: "Fig. 8"
-#   data: "local substitute: our exact tree-level |M|^2 of Z+ng, WZ, WZg, WZgg, WWZ on unweighted 14 TeV pp events; gg -> γγg, γγgg replaced by gg -> ggg, gggg"
+#   data: "local substitute: our exact tree-level |M|^2 of Z+ng, WZ, WZg, WZgg, WWZ on unweighted 14 TeV pp events; gg -> γγg exact at one loop (massless quark loop, BDK amplitudes); gg -> γγgg replaced by gg -> gggg"
 # ---
 
 # %% [markdown]
 # # Figure 8 — test MSE against compute and training-set size, across processes
 #
-# **Replaced:** the paper's loop-induced g g → γγ g and g g → γγ g g by our tree-level g g → g g g and g g → g g g g
-# (same n_f, so the same d = 3n_f − 4); our engine has no one-loop amplitudes. The page's first data line repeats it.
+# **Replaced:** the paper's loop-induced g g → γγ g g by our tree-level g g → g g g g (same n_f, so the same
+# d = 3n_f − 4); our engine has no six-point one-loop amplitude. The page's first data line repeats it. The loop-induced
+# g g → γγ g is exact: the one-loop amplitude (massless quark loop; Bern, Dixon & Kosower's primitive amplitudes
+# summed over the photon insertions, {doc}`amplitude_engine`).
 #
 # **What the paper shows (§5).** For q q̄ → Z + n g (n = 1…4), g g → γγ + g(g) and q q̄ → W Z, W Z g, W W Z, W Z g g:
 # the MLP-I test MSE against the training FLOPs (left) and against D_train (right). "The same qualitative scaling
@@ -70,7 +72,7 @@ for (name, procs), (axl, axr) in zip(fams, axes):
 plotting.savefig(fig, "fig8_processes",
                  caption=("Paper B, Fig. 8 on our events: test MSE against the training FLOPs at each process's largest "
                           "D (left; one cosine run per number of steps) and against the training-set size at the "
-                          "largest N of the grid (right), per family; γγ + n g replaced by g g → g g g, g g g g."))
+                          "largest N of the grid (right), per family; γγgg replaced by g g → g g g g."))
 
 # %%
 rows = []
@@ -135,7 +137,8 @@ page.claims
 # %% [markdown]
 # ## Differences from the paper
 #
-# - g g → γγ + g(g) are loop-induced; ours are the tree-level g g → g g g (g g) of the same multiplicity.
+# - g g → γγ g is our exact one-loop amplitude; g g → γγ g g (six-point one loop) is replaced by the tree-level
+#   g g → g g g g of the same multiplicity.
 # - Our grids stop at D = 10⁴ (3·10³ or less where events are costly, see the table above) and N = 10⁴; the paper's
 #   reach 10⁶. Every run is capped at the profile's `max_steps`, so the largest D see far fewer than the paper's 10⁴
 #   epochs and can sit above the power law.

@@ -7,14 +7,15 @@
 #   title: "Figures 12–17 — per-process scans in D and in compute (App. A.2–A.4)"
 #   paper: B
 #   reproduces: "Figs. 12-17"
-#   data: "local substitute: our exact tree-level |M|^2 of Zg, Zgggg, WZ, WWZ, WZg, WZgg on unweighted 14 TeV pp events; gg -> γγg, γγgg replaced by gg -> ggg, gggg"
+#   data: "local substitute: our exact tree-level |M|^2 of Zg, Zgggg, WZ, WWZ, WZg, WZgg on unweighted 14 TeV pp events; gg -> γγg exact at one loop (massless quark loop, BDK amplitudes); gg -> γγgg replaced by gg -> gggg"
 # ---
 
 # %% [markdown]
 # # Figures 12–17 — the scans per process: test MSE against D per network size, and against compute per D
 #
-# **Replaced:** the paper's loop-induced g g → γγ g and g g → γγ g g (Figs. 14, 15) by our tree-level g g → g g g
-# and g g → g g g g (same n_f, so the same d = 3n_f − 4).
+# **Replaced:** the paper's loop-induced g g → γγ g g (Figs. 14, 15) by our tree-level g g → g g g g (same n_f, so
+# the same d = 3n_f − 4). g g → γγ g is the exact one-loop amplitude (massless quark loop; Bern, Dixon & Kosower's
+# primitive amplitudes summed over the photon insertions, {doc}`amplitude_engine`).
 #
 # **What the paper shows (App. A.2–A.4).** Figs. 12, 14, 16: the MSE against D_train for three network sizes (Zg and
 # Zgggg; γγg and γγgg; WZ, WWZ, WZg, WZgg): "the training dataset size is a major limiting factor… the NN size only

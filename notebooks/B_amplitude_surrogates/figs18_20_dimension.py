@@ -7,14 +7,15 @@
 #   title: "Figures 18–20 — the intrinsic dimension the surrogates learn, per process (App. B.2)"
 #   paper: B
 #   reproduces: "Figs. 18-20"
-#   data: "local substitute: our exact tree-level |M|^2 of Z+ng, WZ, WZg, WWZ on unweighted 14 TeV pp events; gg -> γγg, γγgg replaced by gg -> ggg, gggg"
+#   data: "local substitute: our exact tree-level |M|^2 of Z+ng, WZ, WZg, WWZ on unweighted 14 TeV pp events; gg -> γγg exact at one loop (massless quark loop, BDK amplitudes); gg -> γγgg replaced by gg -> gggg"
 # ---
 
 # %% [markdown]
 # # Figures 18–20 — twoNN dimension of the last hidden layer against D, per process
 #
-# **Replaced:** the paper's loop-induced g g → γγ g and g g → γγ g g (Fig. 19) by our tree-level g g → g g g and
-# g g → g g g g — the same n_f, so the same d = 3n_f − 4 = 5 and 8.
+# **Replaced:** the paper's loop-induced g g → γγ g g (Fig. 19) by our tree-level g g → g g g g — the same n_f, so
+# the same d = 3n_f − 4 = 8. g g → γγ g (d = 5) is the exact one-loop amplitude (massless quark loop; Bern, Dixon &
+# Kosower's primitive amplitudes summed over the photon insertions, {doc}`amplitude_engine`).
 #
 # **What the paper shows (App. B.2).** TwoNN on the last-layer activations of ≥ 10⁴ points against D for several
 # network sizes: the true dimension 3n_f − 4 is "reasonably well extracted if the NN and training dataset size are large

@@ -7,14 +7,14 @@
 #   title: "A precision planner from our fitted laws, and its backtest"
 #   paper: B
 #   reproduces: "-"
-#   data: "local substitute: our exact tree-level |M|^2 of ttH, Z+ng, WZ, WZg, WZgg, WWZ on unweighted 14 TeV pp events; gg -> γγg, γγgg replaced by gg -> ggg, gggg"
+#   data: "local substitute: our exact tree-level |M|^2 of ttH, Z+ng, WZ, WZg, WZgg, WWZ on unweighted 14 TeV pp events; gg -> γγg exact at one loop (massless quark loop, BDK amplitudes); gg -> γγgg replaced by gg -> gggg"
 # ---
 
 # %% [markdown]
 # # The precision planner: how much data, network and compute for a target MSE — and does it predict?
 #
-# **Replaced:** the paper's loop-induced g g → γγ g and g g → γγ g g by our tree-level g g → g g g and g g → g g g g
-# (same n_f); their laws below are those of the replacements.
+# **Replaced:** the paper's loop-induced g g → γγ g g by our tree-level g g → g g g g (same n_f); its laws below are
+# those of the replacement. g g → γγ g is the exact one-loop amplitude ({doc}`amplitude_engine`).
 #
 # **What the paper proposes (§5, §6).** "Scaling laws are a useful tool to achieve desired precision targets": fit
 # eq. (1), L = (X_c/X)^α + K, and invert it; or, cheaper, take α from the bound 4/d, X_c from a low-cost surrogate

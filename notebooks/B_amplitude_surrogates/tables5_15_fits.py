@@ -7,14 +7,15 @@
 #   title: "Tables 5–8 and 10–15 — fitted scaling laws per process (App. C)"
 #   paper: B
 #   reproduces: "Tables 5-8, Tables 10-15"
-#   data: "local substitute: our exact tree-level |M|^2 of Z+ng, WZ, WZg, WZgg, WWZ on unweighted 14 TeV pp events; gg -> γγg, γγgg replaced by gg -> ggg, gggg"
+#   data: "local substitute: our exact tree-level |M|^2 of Z+ng, WZ, WZg, WZgg, WWZ on unweighted 14 TeV pp events; gg -> γγg exact at one loop (massless quark loop, BDK amplitudes); gg -> γγgg replaced by gg -> gggg"
 # ---
 
 # %% [markdown]
 # # Tables 5–8 and 10–15 — X_c, α and K of every scan, per process (MLP-I, MSE)
 #
-# **Replaced:** the paper's loop-induced g g → γγ g (Table 14) and g g → γγ g g (Table 15) by our tree-level
-# g g → g g g and g g → g g g g (same n_f, so the same d = 3n_f − 4).
+# **Replaced:** the paper's loop-induced g g → γγ g g (Table 15) by our tree-level g g → g g g g (same n_f, so the
+# same d = 3n_f − 4). g g → γγ g (Table 14) is the exact one-loop amplitude (massless quark loop; Bern, Dixon &
+# Kosower's primitive amplitudes summed over the photon insertions, {doc}`amplitude_engine`).
 #
 # **What the paper shows (App. C).** Eq. (1), L = (X_c/X)^α + K, fitted on log L with a 10 % error on every loss, to
 # the D scan per network size and to the compute scan per D of every process; "K ≃ 0" where the fit leaves K unbounded
@@ -115,5 +116,6 @@ page.claims
 # - Our scans reach N = 10⁴ and D = 10⁴ at most (less where event generation is costly): the paper's rows at N = 10⁵,
 #   10⁶ and D ≈ 3–4·10⁵ are "not tested at these sizes"; our own rows without a paper counterpart are listed with
 #   "–" in the paper's columns.
-# - Tables 14 and 15 are compared with our pure-gluon replacements (same n_f), not with γγ + g(g).
+# - Table 14 is compared with our exact one-loop γγg; Table 15 with our pure-gluon replacement g g → g g g g (same
+#   n_f), not with γγgg.
 # - The paper prints most errors of Tables 6–8 one-sided; ours are the symmetric errors of the fit.

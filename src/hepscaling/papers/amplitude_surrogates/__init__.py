@@ -41,6 +41,7 @@ plotting.register(colors={
     "g g > g g": "#bcbd22",
     "g g > g g g": "#7f7f7f",
     "g g > g g g g": "#aec7e8",
+    "g g > a a g": "#9467bd",
 })
 
 __all__ = ["PAPER", "Page", "ProcessPage", "tth_exponents", "compute_limited_by_data", "data_config", "data_used", "load_config", "pool_sizes", "degrees_of_freedom",
