@@ -422,6 +422,101 @@ def me2_aa(momenta: np.ndarray, sm: SMParameters = DEFAULT, sum_q2: float = SUM_
     return (NC ** 2 - 1) / 256 * amp ** 2 * (np.abs(m) ** 2).sum(1) / 2
 
 
+
+# ------------------------------------------------------------------------------------------- limits (validation)
+def boost(p: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    """Four-vectors ``p`` (..., 4) boosted by the velocity ``beta`` (3,)."""
+    beta = np.asarray(beta, dtype=np.float64)
+    b2 = float(beta @ beta)
+    if b2 == 0:
+        return np.array(p, dtype=np.float64)
+    g = 1 / math.sqrt(1 - b2)
+    bp = p[..., 1:] @ beta
+    E = g * (p[..., 0] + bp)
+    x = p[..., 1:] + ((g - 1) * bp / b2 + g * p[..., 0])[..., None] * beta
+    return np.concatenate([E[..., None], x], -1)
+
+
+def _photon_pair(P: np.ndarray, d: np.ndarray):
+    """Two photons back to back along +-d in the rest frame of P, boosted to the frame of P."""
+    M = math.sqrt(P[0] ** 2 - P[1:] @ P[1:])
+    k3, k4 = np.concatenate([[M / 2], M / 2 * d]), np.concatenate([[M / 2], -M / 2 * d])
+    return boost(k3, P[1:] / P[0]), boost(k4, P[1:] / P[0])
+
+
+def _unit(theta, phi):
+    return np.array([math.sin(theta) * math.cos(phi), math.sin(theta) * math.sin(phi), math.cos(theta)])
+
+
+def soft_limit_ratio(omega: float, angles=(1.1, 0.3, 0.7, 2.0), sqrt_s: float = 500.0,
+                     sm: SMParameters = DEFAULT) -> float:
+    """|M(g g -> a a g)|^2 / (eikonal x |M(g g -> a a)|^2) with a gluon of energy ``omega`` GeV; -> 1 as omega -> 0.
+
+    Beams along +-z at ``sqrt_s``; ``angles`` = (theta, phi) of the photons in their rest frame and (theta, phi) of
+    the gluon. Eikonal factor of two gluons in a colour singlet (T_1.T_2 = -C_A): g_s^2 C_A 4 s_12 / (s_1q s_2q);
+    |M(g g -> a a)|^2 at the limiting (omega = 0) kinematics, from the closed form (:func:`me2_aa`)."""
+    th, ph, thq, phq = angles
+    E = sqrt_s / 2
+    p1, p2 = np.array([E, 0, 0, E]), np.array([E, 0, 0, -E])
+    q = omega * np.concatenate([[1.0], _unit(thq, phq)])
+    k3, k4 = _photon_pair(p1 + p2 - q, _unit(th, ph))
+    p5 = np.stack([p1, p2, k3, k4, q])[None]
+    l3, l4 = _photon_pair(p1 + p2, _unit(th, ph))
+    m4 = me2_aa(np.stack([p1, p2, l3, l4])[None], sm)[0]
+    s = invariants(all_outgoing(p5))[0]
+    eik = 4 * math.pi * sm.alphas * NC * 4 * s[0, 1] / (s[0, 4] * s[1, 4])
+    return float(me2_aag(p5, sm)[0] / (eik * m4))
+
+
+def collinear_limit_ratio(theta: float, z: float = 0.7, sqrt_s: float = 500.0, n_phi: int = 8,
+                          sm: SMParameters = DEFAULT) -> float:
+    """Initial-state collinear limit: the gluon at angle ``theta`` to incoming gluon 1, carrying 1 - z of its energy
+    (z p_1 enters g g -> a a), averaged over ``n_phi`` equally spaced azimuths (removes the spin correlation):
+    |M_5|^2 / [(1/z) 8 pi alpha_s / (2 p_1.q) P_gg(z) |M_4(z p_1, p_2)|^2] -> 1 as theta -> 0, with
+    P_gg(z) = 2 C_A [z/(1-z) + (1-z)/z + z(1-z)] (Catani & Seymour)."""
+    E = sqrt_s / 2
+    p1, p2 = np.array([E, 0, 0, E]), np.array([E, 0, 0, -E])
+    d = np.array([0.6, 0.0, 0.8])
+    l3, l4 = _photon_pair(z * p1 + p2, d)
+    m4 = me2_aa(np.stack([z * p1, p2, l3, l4])[None], sm)[0]
+    p_gg = 2 * NC * (z / (1 - z) + (1 - z) / z + z * (1 - z))
+    out = 0.0
+    for phi in np.linspace(0, 2 * math.pi, n_phi, endpoint=False):
+        q = (1 - z) * E * np.concatenate([[1.0], _unit(theta, phi)])
+        k3, k4 = _photon_pair(p1 + p2 - q, d)
+        p5 = np.stack([p1, p2, k3, k4, q])[None]
+        pq = p1[0] * q[0] - p1[1:] @ q[1:]
+        out += me2_aag(p5, sm)[0] / ((1 / z) * 8 * math.pi * sm.alphas / (2 * pq) * p_gg * m4) / n_phi
+    return float(out)
+
+
+def scale_residual(momenta: np.ndarray) -> np.ndarray:
+    """Per point, max over helicities of |A(eps^-1 = 3, mu^2 = 1e5 GeV^2) - A(0, 1 GeV^2)| / max |A|: the 1/epsilon
+    poles and the mu dependence of the primitive amplitudes cancel in the sum over photon insertions."""
+    q = all_outgoing(np.asarray(momenta, dtype=np.float64))
+    a1 = photon_amplitudes(q, epinv=0.0, musq=1.0)
+    a2 = photon_amplitudes(q, epinv=3.0, musq=1e5)
+    return np.abs(a1 - a2).max(1) / np.abs(a1).max(1)
+
+
+def gg_aa_textbook(momenta: np.ndarray, sm: SMParameters = DEFAULT, sum_q2: float = SUM_Q2_LIGHT) -> np.ndarray:
+    """g g -> a a in the form of Berger, Braaten & Field (Nucl. Phys. B239 (1984) 52; the form Pythia 8 uses):
+    |M|^2 = 16 pi s^2 dsigma/dt, dsigma/dt = alpha_s^2 alpha^2 (sum Q^2)^2 / (32 pi s^2) [|B(s,t,u)|^2 + |B(t,s,u)|^2
+    + |B(u,t,s)|^2 + 5], B written with real logarithms ln(-s/t), ln(-s/u), ln(t/u) and explicit i pi terms.
+    An independent writing of :func:`me2_aa` (checks its normalisation and continuation)."""
+    q = all_outgoing(np.asarray(momenta, dtype=np.float64))
+    sv = invariants(q)
+    s, t, u = sv[:, 0, 1], sv[:, 0, 2], sv[:, 1, 2]
+    lst, lsu, ltu = np.log(-s / t), np.log(-s / u), np.log(t / u)
+    b_stu = 1 + (t - u) / s * ltu + 0.5 * (t * t + u * u) / s ** 2 * (ltu ** 2 + math.pi ** 2)
+    b_tsu = (1 + (s - u) / t * lsu + 0.5 * (s * s + u * u) / t ** 2 * lsu ** 2
+             - 1j * math.pi * ((s - u) / t + (s * s + u * u) / t ** 2 * lsu))
+    b_uts = (1 + (s - t) / u * lst + 0.5 * (s * s + t * t) / u ** 2 * lst ** 2
+             - 1j * math.pi * ((s - t) / u + (s * s + t * t) / u ** 2 * lst))
+    box = np.abs(b_stu) ** 2 + np.abs(b_tsu) ** 2 + np.abs(b_uts) ** 2 + 5
+    return sm.alphas ** 2 * sm.alpha ** 2 * sum_q2 ** 2 * box / 2
+
 __all__ = ["me2_aag", "me2_aa", "photon_amplitudes", "primitive", "spinors", "invariants", "all_outgoing",
            "gg_aa_helicity", "photon_orderings", "HELICITIES5", "SUM_Q2_LIGHT", "L0", "L1", "L2", "Lsm1", "Ls1",
-           "lnrat", "li2_one_minus"]
+           "lnrat", "li2_one_minus", "soft_limit_ratio", "collinear_limit_ratio", "scale_residual", "gg_aa_textbook",
+           "boost"]
