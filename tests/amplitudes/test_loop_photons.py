@@ -52,12 +52,14 @@ def test_loop_functions_continuation_and_series():
     assert np.allclose(lp.li2_one_minus(x, y), ref, rtol=1e-9, atol=1e-9)
     assert np.allclose(lp.lnrat(x, y), np.log(xm) - np.log(ym), rtol=1e-12, atol=1e-12)
     y1 = np.array([-1.0])
-    for f, eps in ((lp.L0, 1e-6), (lp.L1, 1e-4), (lp.L2, 1e-3)):   # series used for |1 - r| < eps
-        d = 0.99 * eps
-        r, lr = 1 - d, np.log1p(-d)
-        l0 = lr / d
-        exact = {lp.L0: l0, lp.L1: (l0 + 1) / d, lp.L2: (lr - 0.5 * (r - 1 / r)) / d ** 3}[f]
-        assert abs(f(np.array([-r]), y1)[0] - exact) < 1e-6
+    mp = pytest.importorskip("mpmath")   # (a dependency of sympy, itself of torch)
+    mp.mp.dps = 40
+    for d in (1e-5, 1e-3, 0.03, 0.99 * lp.SERIES_D, 1.01 * lp.SERIES_D, 0.5):   # Taylor series for |1 - r| < SERIES_D
+        dm = mp.mpf(d)
+        rm = 1 - dm
+        l0 = mp.log(rm) / dm
+        for f, exact in ((lp.L0, l0), (lp.L1, (l0 + 1) / dm), (lp.L2, (mp.log(rm) - (rm - 1 / rm) / 2) / dm ** 3)):
+            assert abs(f(np.array([-(1 - d)]), y1)[0] - float(exact)) < 1e-12 * abs(float(exact)), (f.__name__, d)
     # the defining formulas away from r = 1: L_1 = (L_0 + 1)/(1 - r), L_2 = (ln r - (r - 1/r)/2)/(1 - r)^3
     xr = np.array([-0.3, -2.0, 0.5])
     r, lr = xr / y1, lp.lnrat(xr, y1)

@@ -98,31 +98,50 @@ def lnrat(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.log(np.abs(x / y)) - 1j * np.pi * ((x < 0).astype(float) - (y < 0).astype(float))
 
 
+#: |1 - r| below which L_0, L_1, L_2 use their Taylor series in d = 1 - r (24 terms: 0.1^24 below double precision);
+#: above it the closed forms lose at most ~1e-16 / |d|^2 (L_1) and 1e-16 / |d|^3 (L_2) relative
+SERIES_D = 0.1
+_K = np.arange(1, 25)
+
+
+def _series(d, coef):
+    """sum_k coef[k] d^k (Horner) for real d."""
+    out = np.zeros_like(d)
+    for c in coef[::-1]:
+        out = out * d + c
+    return out
+
+
+_L0_COEF = -1.0 / _K                     # L_0 = ln(1 - d)/d = -sum_{k>=1} d^(k-1)/k
+_L1_COEF = -1.0 / (_K + 1)               # L_1 = -sum_{k>=1} d^(k-1)/(k+1)
+_L2_COEF = 0.5 - 1.0 / (_K + 2)          # L_2 = sum_{k>=3} (1/2 - 1/k) d^(k-3)
+
+
 def L0(x, y, lr=None):
-    """L_0(r) = ln(r) / (1 - r), r = x / y (BDK), with its series near r = 1; ``lr`` = lnrat(x, y) if known."""
+    """L_0(r) = ln(r) / (1 - r), r = x / y (BDK), with its Taylor series near r = 1; ``lr`` = lnrat(x, y) if known."""
     d = 1 - x / y
-    small = np.abs(d) < 1e-6
+    small = np.abs(d) < SERIES_D
     safe = np.where(small, 1.0, d)
     lr = lnrat(x, y) if lr is None else lr
-    return np.where(small, -1 - d * (0.5 + d / 3), lr / safe)
+    return np.where(small, _series(np.where(small, d, 0.0), _L0_COEF), lr / safe)
 
 
 def L1(x, y, lr=None):
     """L_1(r) = (L_0(r) + 1) / (1 - r)."""
     d = 1 - x / y
-    small = np.abs(d) < 1e-4
+    small = np.abs(d) < SERIES_D
     safe = np.where(small, 1.0, d)
-    return np.where(small, -0.5 - d / 3 * (1 + 0.75 * d), (L0(x, y, lr) + 1) / safe)
+    return np.where(small, _series(np.where(small, d, 0.0), _L1_COEF), (L0(x, y, lr) + 1) / safe)
 
 
 def L2(x, y, lr=None):
     """L_2(r) = (ln(r) - (r - 1/r) / 2) / (1 - r)^3."""
     r = x / y
     d = 1 - r
-    small = np.abs(d) < 1e-3
+    small = np.abs(d) < SERIES_D
     safe = np.where(small, 1.0, d)
     lr = lnrat(x, y) if lr is None else lr
-    return np.where(small, (10 + d * (15 + 18 * d)) / 60, (lr - 0.5 * (r - 1 / r)) / safe ** 3)
+    return np.where(small, _series(np.where(small, d, 0.0), _L2_COEF), (lr - 0.5 * (r - 1 / r)) / safe ** 3)
 
 
 def li2_one_minus(x, y, lr=None):
