@@ -38,7 +38,8 @@ from hepscaling.features.benchmarks import results_dir, save_result  # noqa: E40
 
 SIZES = {"u u~ > t t~ h": 100_000, "u u~ > z g": 100_000, "u u~ > z g g": 50_000, "u u~ > z g g g": 10_000,
          "u u~ > z g g g g": 4096, "u d~ > w+ z": 100_000, "u d~ > w+ z g": 50_000, "u d~ > w+ z g g": 16_384,
-         "u u~ > w+ w- z": 50_000, "g g > g g": 100_000, "g g > g g g": 20_000, "g g > g g g g": 4096}
+         "u u~ > w+ w- z": 50_000, "g g > g g": 100_000, "g g > g g g": 20_000, "g g > g g g g": 4096,
+         "g g > a a g": 20_000}   # the last: loop-induced, closed-form one-loop (amplitudes.loop_photons)
 # where pyAmpliCol is correct (its W-boson processes break the gauge cancellation): speed and values compared here
 PYAMPLICOL_PROCESSES = ("u u~ > t t~ h", "u u~ > z g", "u u~ > z g g", "u u~ > z g g g", "u u~ > z g g g g",
                         "g g > g g", "g g > g g g", "g g > g g g g")

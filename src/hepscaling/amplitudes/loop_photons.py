@@ -32,6 +32,15 @@ with e^2 = 4 pi alpha, g_s^2 = 4 pi alpha_s from :class:`.model.SMParameters` (M
 132.507, alpha_s = 0.118) and 5 massless flavours (sum_q Q_q^2 = 11/9). The two normalisations are independent; the
 soft-gluon limit of the first equals the eikonal factor times the second (``tests/amplitudes/test_loop_photons.py``).
 
+Validation (``tests/amplitudes/test_loop_photons.py``; numbers on the development machine): the 1/epsilon poles and
+the mu dependence of the primitive amplitudes cancel in the photon sum to 1e-14 (:func:`scale_residual`); |M|^2 is
+symmetric under the photon exchange and every permutation of the three gluons (crossed to all outgoing) to 1e-13 and
+Lorentz invariant to <= 1e-10; the soft-gluon limit (:func:`soft_limit_ratio`) approaches the eikonal factor times
+the closed-form g g -> gamma gamma like omega / sqrt(s) (|ratio - 1| ~ 6e-6 at omega = 1e-3 GeV, sqrt(s) = 500 GeV)
+and the initial-state collinear limit (:func:`collinear_limit_ratio`) the splitting function P_gg times it (~2e-6 at
+theta = 1e-3); the box agrees with the textbook form of Berger, Braaten & Field (:func:`gg_aa_textbook`) to 1e-15.
+Speed: ~1.2e4 points per CPU-second (numpy, one core), ``benchmarks/bench_amplitudes.py``.
+
 Spinor conventions: all momenta outgoing (incoming ones negated), <ij>[ji] = s_ij = 2 p_i.p_j; a negative-energy
 momentum p gets lambda(p) = i lambda(-p), lambda~(p) = i lambda~(-p). Invariants are continued as
 ln(-s - i0) = ln|s| - i pi theta(s).
