@@ -159,9 +159,16 @@ def _colour_matrix(proc: Process) -> np.ndarray:
 
 
 def orderings(proc: Process) -> list[tuple[int, ...]]:
-    """The colour orderings whose amplitudes :func:`helicity_amplitudes` returns (same order as the colour matrix)."""
+    """The colour orderings whose amplitudes :func:`helicity_amplitudes` returns (same order as the colour matrix).
+
+    For the loop-induced ``g g > a a g``: the 12 orderings of the primitive one-loop amplitudes summed into its single
+    colour structure f^{abc} (:func:`.loop_photons.photon_orderings`)."""
     import itertools
 
+    if proc.kind == "loop":
+        from .loop_photons import photon_orderings
+
+        return photon_orderings(tuple(proc.gluon_legs), tuple(i for i, p in enumerate(proc.particles) if p == "a"))
     n = len(proc.particles)
     if proc.kind == "gluons":
         return [o[:-1] for o in colour.kk_orderings(n)]
