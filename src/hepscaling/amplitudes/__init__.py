@@ -1,4 +1,4 @@
-"""Exact tree-level amplitudes for paper B (Bahl et al., amplitude surrogates).
+"""Exact amplitudes for paper B (Bahl et al., amplitude surrogates).
 
 Public API::
 
@@ -9,7 +9,9 @@ Public API::
 
     log_invariants(momenta) -> (N, n(n-1)/2)              # z_ij = log p_i.p_j, the MLP-I inputs
 
-Processes: ``PROCESSES`` (MadGraph-style strings); ``get_process(name).dof`` is d = 3 n_f - 4.
+Processes: ``PROCESSES`` (MadGraph-style strings); ``get_process(name).dof`` is d = 3 n_f - 4. The loop-induced
+``g g > a a g`` is the exact one-loop amplitude of :mod:`.loop_photons` (massless quark loop; BDK primitive
+amplitudes summed over the photon insertions), through the same entry points.
 """
 from .model import DEFAULT as SM_DEFAULT, SMParameters
 from .processes import DEFAULT_CUTS, PROCESSES, Process, get_process, helicity_amplitudes, matrix_element
