@@ -415,7 +415,8 @@ def photon_cuts(p: torch.Tensor, photons: list[int], gluons: list[int], cuts: di
     ok = (pt > cuts["pt_min"]).all(1) & (eta.abs() < cuts["eta_max"]).all(1)
 
     def y_phi(v):
-        y = 0.5 * torch.log(torch.clamp(v[..., 0] + v[..., 3], min=1e-300) / torch.clamp(v[..., 0] - v[..., 3], min=1e-300))
+        plus, minus = torch.clamp(v[..., 0] + v[..., 3], min=1e-300), torch.clamp(v[..., 0] - v[..., 3], min=1e-300)
+        y = 0.5 * torch.log(plus / minus)
         return y, torch.atan2(v[..., 2], v[..., 1])
 
     def dr2(u, v):
