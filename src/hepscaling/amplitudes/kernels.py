@@ -55,7 +55,13 @@ def supports(proc) -> bool:
 
 
 if numba is not None:
-    _jit = njit(nogil=True, cache=True, fastmath=False, error_model="numpy")
+    def _jit(fn):
+        """Compiled without fast-math (exact IEEE arithmetic), GIL released; cached on disk where the package
+        directory (or numba's user cache) is writable, compiled per session otherwise."""
+        try:
+            return njit(nogil=True, cache=True, fastmath=False, error_model="numpy")(fn)
+        except RuntimeError:  # "cannot cache function ...: no locator available"
+            return njit(nogil=True, cache=False, fastmath=False, error_model="numpy")(fn)
 
     @_jit
     def _xi(px, py, pz):
