@@ -44,8 +44,8 @@ def available() -> bool:
 
 
 def supports(proc) -> bool:
-    """Processes with a compiled kernel: u u~ > t t~ h and q q~ > z + n g (n >= 1)."""
-    if proc.kind == "tth":
+    """Processes with a compiled kernel: u u~ > t t~ h, q q~ > z + n g (n >= 1) and the pure-gluon processes."""
+    if proc.kind in ("tth", "gluons"):
         return True
     if proc.kind != "quarkline":
         return False
@@ -121,7 +121,83 @@ if numba is not None:
             B[off + 2, 3] = E * kz / (mass * kabs_s)
 
     @_jit
-    def _quarkline_kernel(p, maps, b_kind, b_leg, b_off, b_size, b_mass, b_s3ptr, s3, b_s4ptr, s4, c3, r4,
+    def _boson_nodes(pi, maps, b_kind, b_leg, b_sign, b_off, b_size, b_mass, b_s3ptr, s3, b_s4ptr, s4, c3, r4, B, PB):
+        """Boson nodes of one point in topological order: polarisations (kinds 0, 1), then the colour-ordered gluon
+        currents J(seq) for all helicities of their legs (kind 2: sum of 3- and 4-vertices times c3 / P^2; kind 3:
+        the same sum without the propagator, for the last vertex of a pure-gluon amplitude).  PB holds each node's
+        outgoing momentum (b_sign = -1 for incoming legs)."""
+        nb = b_kind.shape[0]
+        for b in range(nb):
+            off = b_off[b]
+            if b_kind[b] < 2:
+                _pols(pi[b_leg[b]], b_mass[b], B, off)
+                for m in range(4):
+                    PB[b, m] = b_sign[b] * pi[b_leg[b], m]
+                continue
+            c1 = s3[b_s3ptr[b], 0]
+            c2 = s3[b_s3ptr[b], 1]
+            for m in range(4):
+                PB[b, m] = PB[c1, m] + PB[c2, m]
+            P0, P1, P2, P3 = PB[b, 0], PB[b, 1], PB[b, 2], PB[b, 3]
+            fac = c3 / (P0 * P0 - P1 * P1 - P2 * P2 - P3 * P3) if b_kind[b] == 2 else 1.0
+            for c in range(b_size[b]):
+                o0 = 0.0
+                o1 = 0.0
+                o2 = 0.0
+                o3 = 0.0
+                for s in range(b_s3ptr[b], b_s3ptr[b + 1]):
+                    x = s3[s, 0]
+                    y = s3[s, 1]
+                    r1 = b_off[x] + maps[s3[s, 2] + c]
+                    r2 = b_off[y] + maps[s3[s, 3] + c]
+                    a0, a1, a2, a3 = B[r1, 0], B[r1, 1], B[r1, 2], B[r1, 3]
+                    e0, e1, e2, e3 = B[r2, 0], B[r2, 1], B[r2, 2], B[r2, 3]
+                    k0, k1, k2, k3 = PB[x, 0], PB[x, 1], PB[x, 2], PB[x, 3]
+                    l0, l1, l2, l3 = PB[y, 0], PB[y, 1], PB[y, 2], PB[y, 3]
+                    j12 = a0 * e0 - a1 * e1 - a2 * e2 - a3 * e3
+                    x1 = (k0 + 2 * l0) * a0 - (k1 + 2 * l1) * a1 - (k2 + 2 * l2) * a2 - (k3 + 2 * l3) * a3
+                    x2 = (2 * k0 + l0) * e0 - (2 * k1 + l1) * e1 - (2 * k2 + l2) * e2 - (2 * k3 + l3) * e3
+                    o0 += j12 * (k0 - l0) + x1 * e0 - x2 * a0
+                    o1 += j12 * (k1 - l1) + x1 * e1 - x2 * a1
+                    o2 += j12 * (k2 - l2) + x1 * e2 - x2 * a2
+                    o3 += j12 * (k3 - l3) + x1 * e3 - x2 * a3
+                for s in range(b_s4ptr[b], b_s4ptr[b + 1]):
+                    ra = b_off[s4[s, 0]] + maps[s4[s, 3] + c]
+                    rb = b_off[s4[s, 1]] + maps[s4[s, 4] + c]
+                    rc = b_off[s4[s, 2]] + maps[s4[s, 5] + c]
+                    a0, a1, a2, a3 = B[ra, 0], B[ra, 1], B[ra, 2], B[ra, 3]
+                    e0, e1, e2, e3 = B[rb, 0], B[rb, 1], B[rb, 2], B[rb, 3]
+                    f0, f1, f2, f3 = B[rc, 0], B[rc, 1], B[rc, 2], B[rc, 3]
+                    ac = a0 * f0 - a1 * f1 - a2 * f2 - a3 * f3
+                    bc = e0 * f0 - e1 * f1 - e2 * f2 - e3 * f3
+                    ab = a0 * e0 - a1 * e1 - a2 * e2 - a3 * e3
+                    o0 += r4 * (2 * e0 * ac - a0 * bc - f0 * ab)
+                    o1 += r4 * (2 * e1 * ac - a1 * bc - f1 * ab)
+                    o2 += r4 * (2 * e2 * ac - a2 * bc - f2 * ab)
+                    o3 += r4 * (2 * e3 * ac - a3 * bc - f3 * ab)
+                B[off + c, 0] = o0 * fac
+                B[off + c, 1] = o1 * fac
+                B[off + c, 2] = o2 * fac
+                B[off + c, 3] = o3 * fac
+
+    @_jit
+    def _colour_sum(A, C):
+        """sum_c sum_{o, o'} C[o, o'] Re(A[o, c]^* A[o', c]) for a real symmetric C (each pair once)."""
+        no, H = A.shape
+        tot = 0.0
+        for o in range(no):
+            for o2 in range(o, no):
+                cc = C[o, o2] if o2 == o else 2.0 * C[o, o2]
+                if cc == 0.0:
+                    continue
+                acc = 0.0
+                for c in range(H):
+                    acc += A[o, c].real * A[o2, c].real + A[o, c].imag * A[o2, c].imag
+                tot += cc * acc
+        return tot
+
+    @_jit
+    def _quarkline_kernel(p, maps, b_kind, b_leg, b_sign, b_off, b_size, b_mass, b_s3ptr, s3, b_s4ptr, s4, c3, r4,
                           q_off, q_size, q_prop, q_mptr, q_mlegs, q_tptr, qt, qt_g, amp_nodes, C, H, out):
         N = p.shape[0]
         nb = b_kind.shape[0]
@@ -135,59 +211,8 @@ if numba is not None:
         v = np.empty((2, 4), dtype=np.complex128)
         for i in range(N):
             pi = p[i]
-            # ---- boson nodes (topological order): polarisations, then gluon currents J(seq) for all helicities
-            for b in range(nb):
-                off = b_off[b]
-                if b_kind[b] < 2:
-                    _pols(pi[b_leg[b]], b_mass[b], B, off)
-                    for m in range(4):
-                        PB[b, m] = pi[b_leg[b], m]
-                    continue
-                c1 = s3[b_s3ptr[b], 0]
-                c2 = s3[b_s3ptr[b], 1]
-                for m in range(4):
-                    PB[b, m] = PB[c1, m] + PB[c2, m]
-                P0, P1, P2, P3 = PB[b, 0], PB[b, 1], PB[b, 2], PB[b, 3]
-                fac = c3 / (P0 * P0 - P1 * P1 - P2 * P2 - P3 * P3)
-                for c in range(b_size[b]):
-                    o0 = 0.0
-                    o1 = 0.0
-                    o2 = 0.0
-                    o3 = 0.0
-                    for s in range(b_s3ptr[b], b_s3ptr[b + 1]):
-                        x = s3[s, 0]
-                        y = s3[s, 1]
-                        r1 = b_off[x] + maps[s3[s, 2] + c]
-                        r2 = b_off[y] + maps[s3[s, 3] + c]
-                        a0, a1, a2, a3 = B[r1, 0], B[r1, 1], B[r1, 2], B[r1, 3]
-                        e0, e1, e2, e3 = B[r2, 0], B[r2, 1], B[r2, 2], B[r2, 3]
-                        k0, k1, k2, k3 = PB[x, 0], PB[x, 1], PB[x, 2], PB[x, 3]
-                        l0, l1, l2, l3 = PB[y, 0], PB[y, 1], PB[y, 2], PB[y, 3]
-                        j12 = a0 * e0 - a1 * e1 - a2 * e2 - a3 * e3
-                        x1 = (k0 + 2 * l0) * a0 - (k1 + 2 * l1) * a1 - (k2 + 2 * l2) * a2 - (k3 + 2 * l3) * a3
-                        x2 = (2 * k0 + l0) * e0 - (2 * k1 + l1) * e1 - (2 * k2 + l2) * e2 - (2 * k3 + l3) * e3
-                        o0 += j12 * (k0 - l0) + x1 * e0 - x2 * a0
-                        o1 += j12 * (k1 - l1) + x1 * e1 - x2 * a1
-                        o2 += j12 * (k2 - l2) + x1 * e2 - x2 * a2
-                        o3 += j12 * (k3 - l3) + x1 * e3 - x2 * a3
-                    for s in range(b_s4ptr[b], b_s4ptr[b + 1]):
-                        ra = b_off[s4[s, 0]] + maps[s4[s, 3] + c]
-                        rb = b_off[s4[s, 1]] + maps[s4[s, 4] + c]
-                        rc = b_off[s4[s, 2]] + maps[s4[s, 5] + c]
-                        a0, a1, a2, a3 = B[ra, 0], B[ra, 1], B[ra, 2], B[ra, 3]
-                        e0, e1, e2, e3 = B[rb, 0], B[rb, 1], B[rb, 2], B[rb, 3]
-                        f0, f1, f2, f3 = B[rc, 0], B[rc, 1], B[rc, 2], B[rc, 3]
-                        ac = a0 * f0 - a1 * f1 - a2 * f2 - a3 * f3
-                        bc = e0 * f0 - e1 * f1 - e2 * f2 - e3 * f3
-                        ab = a0 * e0 - a1 * e1 - a2 * e2 - a3 * e3
-                        o0 += r4 * (2 * e0 * ac - a0 * bc - f0 * ab)
-                        o1 += r4 * (2 * e1 * ac - a1 * bc - f1 * ab)
-                        o2 += r4 * (2 * e2 * ac - a2 * bc - f2 * ab)
-                        o3 += r4 * (2 * e3 * ac - a3 * bc - f3 * ab)
-                    B[off + c, 0] = o0 * fac
-                    B[off + c, 1] = o1 * fac
-                    B[off + c, 2] = o2 * fac
-                    B[off + c, 3] = o3 * fac
+            _boson_nodes(pi, maps, b_kind, b_leg, b_sign, b_off, b_size, b_mass, b_s3ptr, s3, b_s4ptr, s4, c3, r4,
+                         B, PB)
             # ---- fermion nodes: node 0 is u(p0, -) (left-handed components); the row spinor is vbar(p1, +)
             _spinors(pi[0], u, v)
             Q[0, 0] = u[1, 0]
@@ -232,17 +257,32 @@ if numba is not None:
                 off = q_off[amp_nodes[o]]
                 for c in range(H):
                     A[o, c] = w0 * Q[off + c, 0] + w1 * Q[off + c, 1]
-            tot = 0.0
-            for o in range(no):
-                for o2 in range(no):
-                    cc = C[o, o2]
-                    if cc == 0.0:
-                        continue
-                    acc = 0.0
-                    for c in range(H):
-                        acc += A[o, c].real * A[o2, c].real + A[o, c].imag * A[o2, c].imag
-                    tot += cc * acc
+            tot = _colour_sum(A, C)
             out[i] = tot
+
+    @_jit
+    def _gluon_kernel(p, maps, b_kind, b_leg, b_sign, b_off, b_size, b_mass, b_s3ptr, s3, b_s4ptr, s4, c3, r4,
+                      amp_nodes, eps_node, C, H, out):
+        """Pure gluons: A(seq, n-1) = c3 V(seq) . eps_{n-1} with V the amputated vertex sum of the top node."""
+        N = p.shape[0]
+        nb = b_kind.shape[0]
+        no = amp_nodes.shape[0]
+        B = np.empty((b_off[nb - 1] + b_size[nb - 1], 4))
+        PB = np.empty((nb, 4))
+        A = np.empty((no, H), dtype=np.complex128)
+        ne = b_size[eps_node]
+        eo = b_off[eps_node]
+        for i in range(N):
+            _boson_nodes(p[i], maps, b_kind, b_leg, b_sign, b_off, b_size, b_mass, b_s3ptr, s3, b_s4ptr, s4, c3, r4,
+                         B, PB)
+            for o in range(no):
+                off = b_off[amp_nodes[o]]
+                for c in range(H // ne):
+                    V0, V1, V2, V3 = B[off + c, 0], B[off + c, 1], B[off + c, 2], B[off + c, 3]
+                    for h in range(ne):
+                        r = eo + h
+                        A[o, c * ne + h] = c3 * (V0 * B[r, 0] - V1 * B[r, 1] - V2 * B[r, 2] - V3 * B[r, 3])
+            out[i] = _colour_sum(A, C)
 
     @_jit
     def _row_slash(r0, r1, r2, r3, J0, J1, J2, J3):
@@ -357,6 +397,87 @@ class _Maps:
         return self.cache[key]
 
 
+class _Bosons:
+    """Boson nodes of a program: polarisations and colour-ordered gluon currents J(seq), children first."""
+
+    def __init__(self, maps: _Maps, sizes):
+        self.maps, self.size = maps, sizes
+        self.nodes: list[dict] = []
+        self.index: dict = {}
+        self.rows = 0
+
+    def add(self, key, rec):
+        rec["off"] = self.rows
+        self.rows += rec["size"]
+        self.index[key] = len(self.nodes)
+        self.nodes.append(rec)
+        return self.index[key]
+
+    def leaf(self, key, leg: int, mass: float, sign: float, n_pol: int):
+        return self.add(key, {"kind": 1 if mass > 0 else 0, "leg": leg, "mass": mass, "sign": sign, "size": n_pol,
+                              "legs": (leg,), "s3": [], "s4": []})
+
+    def current(self, seq: tuple[int, ...], top: bool = False):
+        """J(seq) (top=False) or the amputated vertex sum feeding it (top=True, no propagator)."""
+        key = (seq, top)
+        if key in self.index:
+            return self.index[key]
+        if len(seq) == 1:
+            return self.index[(seq, False)]
+        legs = tuple(sorted(seq))
+        get = self.maps.get
+        s3 = []
+        for k in range(1, len(seq)):
+            x, y = self.current(seq[:k]), self.current(seq[k:])
+            s3.append((x, y, get(legs, self.nodes[x]["legs"]), get(legs, self.nodes[y]["legs"])))
+        s4 = []
+        for j in range(1, len(seq) - 1):
+            for k in range(j + 1, len(seq)):
+                a, b, c = self.current(seq[:j]), self.current(seq[j:k]), self.current(seq[k:])
+                s4.append((a, b, c) + tuple(get(legs, self.nodes[x]["legs"]) for x in (a, b, c)))
+        return self.add(key, {"kind": 3 if top else 2, "leg": -1, "mass": 0.0, "sign": 1.0, "size": self.size(legs),
+                              "legs": legs, "s3": s3, "s4": s4})
+
+
+def _i64(x) -> np.ndarray:
+    return np.ascontiguousarray(np.asarray(x, dtype=np.int64))
+
+
+def _csr(lists, width):
+    ptr = np.zeros(len(lists) + 1, dtype=np.int64)
+    rows = []
+    for k, lst in enumerate(lists):
+        ptr[k + 1] = ptr[k] + len(lst)
+        rows += [tuple(r[:width]) for r in lst]
+    return ptr, (_i64(rows).reshape(-1, width) if rows else np.zeros((0, width), dtype=np.int64))
+
+
+def _boson_arrays(maps: _Maps, bos: _Bosons, sm: SMParameters) -> tuple:
+    nodes = bos.nodes
+    b_s3ptr, s3 = _csr([b["s3"] for b in nodes], 4)
+    b_s4ptr, s4 = _csr([b["s4"] for b in nodes], 6)
+    c3 = sm.gs / math.sqrt(2) * G3
+    return (_i64(maps.flat), _i64([b["kind"] for b in nodes]), _i64([b["leg"] for b in nodes]),
+            np.array([b["sign"] for b in nodes], dtype=np.float64), _i64([b["off"] for b in nodes]),
+            _i64([b["size"] for b in nodes]), np.array([b["mass"] for b in nodes], dtype=np.float64),
+            b_s3ptr, s3, b_s4ptr, s4, c3, (sm.gs**2 / 2) / c3)
+
+
+@lru_cache(maxsize=None)
+def _gluon_program(proc, sm: SMParameters):
+    n = len(proc.particles)
+    hdims = {l: 2 for l in range(n)}
+    maps = _Maps(hdims)
+    bos = _Bosons(maps, lambda legs: 2 ** len(legs))
+    for l in range(n):
+        bos.leaf(((l,), False), l, 0.0, -1.0 if l < 2 else 1.0, 2)
+    ords = [o[:-1] for o in colour.kk_orderings(n)]
+    amp = [bos.current(tuple(o), top=True) for o in ords]
+    C = colour.gluon_kk_matrix(n)
+    return _boson_arrays(maps, bos, sm) + (_i64(amp), bos.index[((n - 1,), False)],
+                                           np.ascontiguousarray(C, dtype=np.float64), 2**n)
+
+
 @lru_cache(maxsize=None)
 def _quarkline_program(proc, sm: SMParameters):
     parts = proc.particles
@@ -365,37 +486,10 @@ def _quarkline_program(proc, sm: SMParameters):
     hdims = {l: (3 if l == zleg else 2) for l in range(2, len(parts))}
     maps = _Maps(hdims)
     size = lambda legs: int(np.prod([hdims[l] for l in legs])) if legs else 1  # noqa: E731
-
-    bos: list[dict] = []
-    bidx: dict = {}
-    boff = [0]
-
-    def add_boson(key, rec):
-        rec["off"] = boff[0]
-        boff[0] += rec["size"]
-        bidx[key] = len(bos)
-        bos.append(rec)
-        return bidx[key]
-
-    def bnode(seq):
-        if seq in bidx:
-            return bidx[seq]
-        legs = tuple(sorted(seq))
-        if len(seq) == 1:
-            return add_boson(seq, {"kind": 0, "leg": seq[0], "mass": 0.0, "size": 2, "legs": legs, "s3": [], "s4": []})
-        s3 = []
-        for k in range(1, len(seq)):
-            x, y = bnode(seq[:k]), bnode(seq[k:])
-            s3.append((x, y, maps.get(legs, bos[x]["legs"]), maps.get(legs, bos[y]["legs"])))
-        s4 = []
-        for j in range(1, len(seq) - 1):
-            for k in range(j + 1, len(seq)):
-                a, b, c = bnode(seq[:j]), bnode(seq[j:k]), bnode(seq[k:])
-                s4.append((a, b, c) + tuple(maps.get(legs, bos[x]["legs"]) for x in (a, b, c)))
-        return add_boson(seq, {"kind": 2, "leg": -1, "mass": 0.0, "size": size(legs), "legs": legs, "s3": s3,
-                               "s4": s4})
-
-    zb = add_boson(("z",), {"kind": 1, "leg": zleg, "mass": sm.MZ, "size": 3, "legs": (zleg,), "s3": [], "s4": []})
+    bos = _Bosons(maps, size)
+    zb = bos.leaf("z", zleg, sm.MZ, 1.0, 3)
+    for l in gluons:
+        bos.leaf(((l,), False), l, 0.0, 1.0, 2)
 
     Qin, T3 = QUARKS[parts[0]]
     gq = sm.gs / math.sqrt(2)
@@ -411,8 +505,8 @@ def _quarkline_program(proc, sm: SMParameters):
         legs = tuple(sorted(G + ((zleg,) if hasz else ())))
         terms = []
         for j in range(len(G)):
-            c, b = fnode(G[:j], hasz), bnode(G[j:])
-            terms.append((c, b, maps.get(legs, fer[c]["legs"]), maps.get(legs, bos[b]["legs"]), gq))
+            c, b = fnode(G[:j], hasz), bos.current(G[j:])
+            terms.append((c, b, maps.get(legs, fer[c]["legs"]), maps.get(legs, bos.nodes[b]["legs"]), gq))
         if hasz:
             c = fnode(G, False)
             terms.append((c, zb, maps.get(legs, fer[c]["legs"]), maps.get(legs, (zleg,)), gz))
@@ -428,29 +522,13 @@ def _quarkline_program(proc, sm: SMParameters):
     H = size(tuple(range(2, len(parts))))
     cL, cR = T3 - Qin * sm.sw2, -Qin * sm.sw2
     C = colour.quark_line_matrix(len(gluons)) * (1 + (cR / cL) ** 2)
-
-    i64 = lambda x: np.ascontiguousarray(np.asarray(x, dtype=np.int64))  # noqa: E731
-
-    def csr(lists, width):
-        ptr = np.zeros(len(lists) + 1, dtype=np.int64)
-        rows = []
-        for k, lst in enumerate(lists):
-            ptr[k + 1] = ptr[k] + len(lst)
-            rows += [tuple(r[:width]) for r in lst]
-        return ptr, i64(rows).reshape(-1, width) if rows else np.zeros((0, width), dtype=np.int64)
-
-    b_s3ptr, s3 = csr([b["s3"] for b in bos], 4)
-    b_s4ptr, s4 = csr([b["s4"] for b in bos], 6)
-    q_mptr, mlegs = csr([[(l,) for l in f["mlegs"]] for f in fer], 1)
-    q_tptr, qt = csr([[t[:4] for t in f["terms"]] for f in fer], 4)
+    q_mptr, mlegs = _csr([[(l,) for l in f["mlegs"]] for f in fer], 1)
+    q_tptr, qt = _csr([[t[:4] for t in f["terms"]] for f in fer], 4)
     qt_g = np.array([t[4] for f in fer for t in f["terms"]], dtype=np.float64)
-    return (i64(maps.flat), i64([b["kind"] for b in bos]), i64([b["leg"] for b in bos]),
-            i64([b["off"] for b in bos]), i64([b["size"] for b in bos]),
-            np.array([b["mass"] for b in bos], dtype=np.float64), b_s3ptr, s3, b_s4ptr, s4,
-            sm.gs / math.sqrt(2) * G3, (sm.gs**2 / 2) / (sm.gs / math.sqrt(2) * G3),
-            i64([f["off"] for f in fer]), i64([f["size"] for f in fer]),
-            np.array([f["prop"] for f in fer], dtype=np.bool_), q_mptr, mlegs.reshape(-1), q_tptr, qt, qt_g,
-            i64(amp), np.ascontiguousarray(C, dtype=np.float64), H)
+    return _boson_arrays(maps, bos, sm) + (
+        _i64([f["off"] for f in fer]), _i64([f["size"] for f in fer]),
+        np.array([f["prop"] for f in fer], dtype=np.bool_), q_mptr, mlegs.reshape(-1), q_tptr, qt, qt_g,
+        _i64(amp), np.ascontiguousarray(C, dtype=np.float64), H)
 
 
 def helicity_colour_sum(proc, p: np.ndarray, sm: SMParameters) -> np.ndarray:
@@ -461,6 +539,8 @@ def helicity_colour_sum(proc, p: np.ndarray, sm: SMParameters) -> np.ndarray:
         return out
     if proc.kind == "tth":
         _tth_kernel(p, sm.gs, sm.MT, sm.WT, sm.ymt / sm.vev, out)
+    elif proc.kind == "gluons":
+        _gluon_kernel(p, *_gluon_program(proc, sm), out)
     else:
         _quarkline_kernel(p, *_quarkline_program(proc, sm), out)
     return out

@@ -262,9 +262,10 @@ def matrix_element(process: str | Process, momenta, sm: SMParameters = DEFAULT, 
     available (``device`` overrides).  Raises ValueError for an unknown process, wrong shape, or momenta violating
     momentum conservation / on-shell conditions beyond ``tol`` (relative).
 
-    ``engine``: ``"auto"`` (default) evaluates u u~ > t t~ h and u u~ > z + n g on the CPU with the compiled kernels
-    of :mod:`kernels` when numba is available, everything else (and everything on a GPU) with the batched torch
-    recursion; ``"torch"`` forces the torch recursion; ``"kernel"`` requires a compiled kernel (ValueError if none).
+    ``engine``: ``"auto"`` (default) evaluates u u~ > t t~ h, u u~ > z + n g and the pure-gluon processes on the CPU
+    with the compiled kernels of :mod:`kernels` when numba is available, everything else (and everything on a GPU)
+    with the batched torch recursion; ``"torch"`` forces the torch recursion; ``"kernel"`` requires a compiled kernel
+    and runs it on the CPU (ValueError if there is none).
     """
     if engine not in ("auto", "torch", "kernel"):
         raise ValueError(f"engine must be 'auto', 'torch' or 'kernel', got {engine!r}")
@@ -272,6 +273,8 @@ def matrix_element(process: str | Process, momenta, sm: SMParameters = DEFAULT, 
     is_numpy = not isinstance(momenta, torch.Tensor)
     p = torch.as_tensor(np.asarray(momenta) if is_numpy else momenta)
     in_device = p.device
+    if device is None and engine == "kernel":
+        device = "cpu"  # the compiled kernels are CPU code; the result goes back to the input's device
     dev = torch.device(device) if device is not None else (_default_device() if is_numpy or p.device.type == "cpu"
                                                              and torch.cuda.is_available() else p.device)
     p = p.to(dtype=torch.float64, device=dev)
