@@ -9,7 +9,7 @@ from hepscaling.amplitudes import PROCESSES, get_process, kernels, matrix_elemen
 pytestmark = pytest.mark.skipif(not kernels.available(), reason="numba not available: kernels not used")
 
 KERNEL_PROCESSES = ["u u~ > t t~ h", "u u~ > z g", "u u~ > z g g", "u u~ > z g g g", "u u~ > z g g g g",
-                    "g g > g g", "g g > g g g", "g g > g g g g"]
+                    "g g > g g", "g g > g g g"]
 
 
 def _rotate_onto_z(p: torch.Tensor, leg: int, sign: float) -> torch.Tensor:

@@ -262,9 +262,9 @@ def matrix_element(process: str | Process, momenta, sm: SMParameters = DEFAULT, 
     available (``device`` overrides).  Raises ValueError for an unknown process, wrong shape, or momenta violating
     momentum conservation / on-shell conditions beyond ``tol`` (relative).
 
-    ``engine``: ``"auto"`` (default) evaluates u u~ > t t~ h, u u~ > z + n g and the pure-gluon processes on the CPU
-    with the compiled kernels of :mod:`kernels` when numba is available, everything else (and everything on a GPU)
-    with the batched torch recursion; ``"torch"`` forces the torch recursion; ``"kernel"`` requires a compiled kernel
+    ``engine``: ``"auto"`` (default) evaluates u u~ > t t~ h, u u~ > z + n g, g g > g g and g g > g g g on the CPU
+    with the compiled kernels of :mod:`kernels` when numba is available (:func:`kernels.supports`), everything else
+    (and everything on a GPU) with the batched torch recursion; ``"torch"`` forces the torch recursion; ``"kernel"`` requires a compiled kernel
     and runs it on the CPU (ValueError if there is none).
     """
     if engine not in ("auto", "torch", "kernel"):
@@ -297,7 +297,7 @@ def matrix_element(process: str | Process, momenta, sm: SMParameters = DEFAULT, 
 def _kernel_matrix_element(proc: Process, p: torch.Tensor, sm: SMParameters, threads: int,
                            batch_size: int | None) -> torch.Tensor:
     """The compiled CPU kernels (:mod:`kernels`), one contiguous chunk per thread (they release the GIL)."""
-    pn = np.ascontiguousarray(p.numpy())
+    pn = np.ascontiguousarray(p.detach().numpy())
     n = pn.shape[0]
     bs = batch_size or max(1, -(-n // max(threads, 1)))
     chunks = [pn[s : s + bs] for s in range(0, n, bs)]
