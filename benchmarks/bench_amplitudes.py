@@ -3,10 +3,9 @@ vs pyAmpliCol (compiled Rust, full colour, built-in SM), on the same momenta in 
 
     .venv/bin/python benchmarks/bench_amplitudes.py [--threads 2] [--scale 1.0] [--no-pyamplicol] [--engine auto]
 
-Ours is ``matrix_element`` as a user calls it (``--engine auto``): on the CPU, t t~ h, Z + n g, g g > g g and
-g g > g g g run on the compiled kernels of ``hepscaling.amplitudes.kernels`` (numba), the W processes and
-g g > g g g g on the batched torch recursion; ``--engine torch`` times the torch recursion everywhere (the GPU and
-no-numba path).
+Ours is ``matrix_element`` as a user calls it (``--engine auto``): on the CPU, t t~ h, Z + n g and the pure-gluon
+processes run on the compiled kernels of ``hepscaling.amplitudes.kernels`` (numba), the W processes on the batched
+torch recursion; ``--engine torch`` times the torch recursion everywhere (the GPU and no-numba path).
 
 Anchors (measured in the same run): (1) the same ``matrix_element`` called point by point (batch of 1), which is
 what a plain per-point implementation costs with this code; (2) pyAmpliCol (PyPI ``pyamplicol``), which the

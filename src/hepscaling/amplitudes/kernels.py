@@ -13,6 +13,10 @@ psi(G, E) (two-component Weyl spinors), each stored for all helicity states of i
 prod_{l in L} h_l entries, like the torch tensors), and integer maps from a node's helicity index to each child's.
 The kernel interprets that program point by point.
 
+Pure gluons: the same boson nodes; the last vertex is contracted with the last polarisation as in
+:func:`currents.gluon_amplitudes_hn`.  This kernel runs LANES points at once with the points innermost, so that the
+compiler vectorises it (SIMD); the quark-line and t t~ h kernels are scalar, point by point.
+
 t t~ h: the two QCD diagrams of :func:`currents.tth_amplitudes_hn`, written out per point.
 
 Kernels release the GIL (``nogil``), so :func:`processes.matrix_element` runs one chunk per thread.  Without numba
@@ -44,21 +48,19 @@ def available() -> bool:
 
 
 def supports(proc) -> bool:
-    """Processes with a compiled kernel: u u~ > t t~ h, q q~ > z + n g (n >= 1) and g g > g g, g g > g g g.
-
-    g g > g g g g stays on the torch recursion: its currents are a few hundred thousand flops per point, and the
-    batched tensors (SIMD over the points) beat this scalar per-point code there (measured 7.2k vs 6.4k points per
-    CPU-second on one thread)."""
+    """Processes with a compiled kernel: u u~ > t t~ h, q q~ > z + n g (n >= 1) and the pure-gluon processes."""
     if proc.kind == "tth":
         return True
     if proc.kind == "gluons":
-        return len(proc.particles) <= 5
+        return True
     if proc.kind != "quarkline":
         return False
     rest = [x for x in proc.final if x != "g"]
     return rest == ["z"] and proc.initial[0] == proc.initial[1].rstrip("~") and proc.initial[0] in QUARKS \
         and len(proc.gluon_legs) >= 1
 
+
+LANES = 16  # points per SIMD block of the pure-gluon kernel (measured: 8 lanes 1.4x, 16-64 lanes 4.3x the scalar code)
 
 if numba is not None:
     def _jit(fn):
@@ -202,22 +204,6 @@ if numba is not None:
         return tot
 
     @_jit
-    def _colour_sum_real(A, C):
-        """:func:`_colour_sum` for real amplitudes."""
-        no, H = A.shape
-        tot = 0.0
-        for o in range(no):
-            for o2 in range(o, no):
-                cc = C[o, o2] if o2 == o else 2.0 * C[o, o2]
-                if cc == 0.0:
-                    continue
-                acc = 0.0
-                for c in range(H):
-                    acc += A[o, c] * A[o2, c]
-                tot += cc * acc
-        return tot
-
-    @_jit
     def _quarkline_kernel(p, maps, b_kind, b_leg, b_sign, b_off, b_size, b_mass, b_s3ptr, s3, b_s4ptr, s4, c3, r4,
                           q_off, q_size, q_prop, q_mptr, q_mlegs, q_tptr, qt, qt_g, amp_nodes, C, H, out):
         N = p.shape[0]
@@ -282,62 +268,165 @@ if numba is not None:
             out[i] = tot
 
     @_jit
+    def _boson_nodes_lanes(p, i0, maps, b_kind, b_leg, b_sign, b_off, b_size, b_mass, b_s3ptr, s3, b_s4ptr, s4, c3, r4,
+                           B, PB, acc, fac, tmp):
+        """:func:`_boson_nodes` for LANES points at once (points i0 ..): B (rows, 4, LANES), PB (nodes, 4, LANES).
+        The innermost loops run over the points, which the compiler turns into SIMD instructions (same operations
+        in the same order per point as the scalar code)."""
+        nb = b_kind.shape[0]
+        for b in range(nb):
+            off = b_off[b]
+            if b_kind[b] < 2:
+                for w in range(LANES):
+                    _pols(p[i0 + w, b_leg[b]], b_mass[b], tmp, 0)
+                    for h in range(b_size[b]):
+                        for m in range(4):
+                            B[off + h, m, w] = tmp[h, m]
+                    for m in range(4):
+                        PB[b, m, w] = b_sign[b] * p[i0 + w, b_leg[b], m]
+                continue
+            c1 = s3[b_s3ptr[b], 0]
+            c2 = s3[b_s3ptr[b], 1]
+            for m in range(4):
+                for w in range(LANES):
+                    PB[b, m, w] = PB[c1, m, w] + PB[c2, m, w]
+            for w in range(LANES):
+                P0, P1, P2, P3 = PB[b, 0, w], PB[b, 1, w], PB[b, 2, w], PB[b, 3, w]
+                fac[w] = c3 / (P0 * P0 - P1 * P1 - P2 * P2 - P3 * P3)
+            for c in range(b_size[b]):
+                acc[:] = 0.0
+                for s in range(b_s3ptr[b], b_s3ptr[b + 1]):
+                    x = s3[s, 0]
+                    y = s3[s, 1]
+                    Ba = B[b_off[x] + maps[s3[s, 2] + c]]
+                    Be = B[b_off[y] + maps[s3[s, 3] + c]]
+                    Kx = PB[x]
+                    Ly = PB[y]
+                    for w in range(LANES):
+                        a0, a1, a2, a3 = Ba[0, w], Ba[1, w], Ba[2, w], Ba[3, w]
+                        e0, e1, e2, e3 = Be[0, w], Be[1, w], Be[2, w], Be[3, w]
+                        k0, k1, k2, k3 = Kx[0, w], Kx[1, w], Kx[2, w], Kx[3, w]
+                        l0, l1, l2, l3 = Ly[0, w], Ly[1, w], Ly[2, w], Ly[3, w]
+                        j12 = a0 * e0 - a1 * e1 - a2 * e2 - a3 * e3
+                        x1 = (k0 + 2 * l0) * a0 - (k1 + 2 * l1) * a1 - (k2 + 2 * l2) * a2 - (k3 + 2 * l3) * a3
+                        x2 = (2 * k0 + l0) * e0 - (2 * k1 + l1) * e1 - (2 * k2 + l2) * e2 - (2 * k3 + l3) * e3
+                        acc[0, w] += j12 * (k0 - l0) + x1 * e0 - x2 * a0
+                        acc[1, w] += j12 * (k1 - l1) + x1 * e1 - x2 * a1
+                        acc[2, w] += j12 * (k2 - l2) + x1 * e2 - x2 * a2
+                        acc[3, w] += j12 * (k3 - l3) + x1 * e3 - x2 * a3
+                for s in range(b_s4ptr[b], b_s4ptr[b + 1]):
+                    Ba = B[b_off[s4[s, 0]] + maps[s4[s, 3] + c]]
+                    Be = B[b_off[s4[s, 1]] + maps[s4[s, 4] + c]]
+                    Bf = B[b_off[s4[s, 2]] + maps[s4[s, 5] + c]]
+                    for w in range(LANES):
+                        a0, a1, a2, a3 = Ba[0, w], Ba[1, w], Ba[2, w], Ba[3, w]
+                        e0, e1, e2, e3 = Be[0, w], Be[1, w], Be[2, w], Be[3, w]
+                        f0, f1, f2, f3 = Bf[0, w], Bf[1, w], Bf[2, w], Bf[3, w]
+                        ac = a0 * f0 - a1 * f1 - a2 * f2 - a3 * f3
+                        bc = e0 * f0 - e1 * f1 - e2 * f2 - e3 * f3
+                        ab = a0 * e0 - a1 * e1 - a2 * e2 - a3 * e3
+                        acc[0, w] += r4 * (2 * e0 * ac - a0 * bc - f0 * ab)
+                        acc[1, w] += r4 * (2 * e1 * ac - a1 * bc - f1 * ab)
+                        acc[2, w] += r4 * (2 * e2 * ac - a2 * bc - f2 * ab)
+                        acc[3, w] += r4 * (2 * e3 * ac - a3 * bc - f3 * ab)
+                Bo = B[off + c]
+                for m in range(4):
+                    for w in range(LANES):
+                        Bo[m, w] = acc[m, w] * fac[w]
+
+    @_jit
     def _gluon_kernel(p, maps, b_kind, b_leg, b_sign, b_off, b_size, b_mass, b_s3ptr, s3, b_s4ptr, s4, c3, r4,
                       t3ptr, t3, t4ptr, t4, eps_node, C, H, out):
         """Pure gluons, A(seq, n-1) = c3 V(seq) . eps_{n-1}, contracted as in :func:`currents.gluon_amplitudes_hn`:
         with P1 + P2 = -q at the last vertex every scalar product but J1.J2 belongs to one current (x = (P + 2q).J,
-        y = (2P + q).eps, e = J.eps, once per current and point)."""
+        y = (2P + q).eps, e = J.eps, once per current and point).  LANES points at a time (p padded to a
+        multiple of LANES by the caller)."""
         N = p.shape[0]
         nb = b_kind.shape[0]
         no = t3ptr.shape[0] - 1
         rows = b_off[nb - 1] + b_size[nb - 1]
-        B = np.empty((rows, 4))
-        PB = np.empty((nb, 4))
-        X = np.empty(rows)
-        E = np.empty((rows, 2))
-        Y = np.empty((nb, 2))
-        A = np.empty((no, H))
+        B = np.empty((rows, 4, LANES))
+        PB = np.empty((nb, 4, LANES))
+        X = np.empty((rows, LANES))
+        E = np.empty((rows, 2, LANES))
+        Y = np.empty((nb, 2, LANES))
+        A = np.empty((no, H, LANES))
+        acc = np.empty((4, LANES))
+        fac = np.empty(LANES)
+        tmp = np.empty((3, 4))
+        a0 = np.empty(LANES)
+        a1 = np.empty(LANES)
+        tot = np.empty(LANES)
         eo = b_off[eps_node]
         Hs = H // 2
-        for i in range(N):
-            _boson_nodes(p[i], maps, b_kind, b_leg, b_sign, b_off, b_size, b_mass, b_s3ptr, s3, b_s4ptr, s4, c3, r4,
-                         B, PB)
-            q0, q1, q2, q3 = PB[eps_node, 0], PB[eps_node, 1], PB[eps_node, 2], PB[eps_node, 3]
+        for i0 in range(0, N, LANES):
+            _boson_nodes_lanes(p, i0, maps, b_kind, b_leg, b_sign, b_off, b_size, b_mass, b_s3ptr, s3, b_s4ptr, s4,
+                               c3, r4, B, PB, acc, fac, tmp)
+            Q = PB[eps_node]
+            e_0 = B[eo]
+            e_1 = B[eo + 1]
             for b in range(nb):
-                k0, k1, k2, k3 = PB[b, 0], PB[b, 1], PB[b, 2], PB[b, 3]
-                for h in range(2):
-                    Y[b, h] = ((2 * k0 + q0) * B[eo + h, 0] - (2 * k1 + q1) * B[eo + h, 1]
-                               - (2 * k2 + q2) * B[eo + h, 2] - (2 * k3 + q3) * B[eo + h, 3])
+                Kb = PB[b]
+                for w in range(LANES):
+                    Y[b, 0, w] = ((2 * Kb[0, w] + Q[0, w]) * e_0[0, w] - (2 * Kb[1, w] + Q[1, w]) * e_0[1, w]
+                                  - (2 * Kb[2, w] + Q[2, w]) * e_0[2, w] - (2 * Kb[3, w] + Q[3, w]) * e_0[3, w])
+                    Y[b, 1, w] = ((2 * Kb[0, w] + Q[0, w]) * e_1[0, w] - (2 * Kb[1, w] + Q[1, w]) * e_1[1, w]
+                                  - (2 * Kb[2, w] + Q[2, w]) * e_1[2, w] - (2 * Kb[3, w] + Q[3, w]) * e_1[3, w])
                 for r in range(b_off[b], b_off[b] + b_size[b]):
-                    J0, J1, J2, J3 = B[r, 0], B[r, 1], B[r, 2], B[r, 3]
-                    X[r] = (k0 + 2 * q0) * J0 - (k1 + 2 * q1) * J1 - (k2 + 2 * q2) * J2 - (k3 + 2 * q3) * J3
-                    for h in range(2):
-                        E[r, h] = J0 * B[eo + h, 0] - J1 * B[eo + h, 1] - J2 * B[eo + h, 2] - J3 * B[eo + h, 3]
+                    J = B[r]
+                    for w in range(LANES):
+                        J0, J1, J2, J3 = J[0, w], J[1, w], J[2, w], J[3, w]
+                        X[r, w] = ((Kb[0, w] + 2 * Q[0, w]) * J0 - (Kb[1, w] + 2 * Q[1, w]) * J1
+                                   - (Kb[2, w] + 2 * Q[2, w]) * J2 - (Kb[3, w] + 2 * Q[3, w]) * J3)
+                        E[r, 0, w] = J0 * e_0[0, w] - J1 * e_0[1, w] - J2 * e_0[2, w] - J3 * e_0[3, w]
+                        E[r, 1, w] = J0 * e_1[0, w] - J1 * e_1[1, w] - J2 * e_1[2, w] - J3 * e_1[3, w]
             for o in range(no):
                 for cs in range(Hs):
-                    a0 = 0.0
-                    a1 = 0.0
+                    a0[:] = 0.0
+                    a1[:] = 0.0
                     for s in range(t3ptr[o], t3ptr[o + 1]):
                         n1 = t3[s, 0]
                         r1 = b_off[n1] + maps[t3[s, 2] + cs]
                         r2 = b_off[t3[s, 1]] + maps[t3[s, 3] + cs]
-                        j12 = B[r1, 0] * B[r2, 0] - B[r1, 1] * B[r2, 1] - B[r1, 2] * B[r2, 2] - B[r1, 3] * B[r2, 3]
-                        x1 = X[r1]
-                        x2 = X[r2]
-                        a0 += j12 * Y[n1, 0] - x1 * E[r2, 0] + x2 * E[r1, 0]
-                        a1 += j12 * Y[n1, 1] - x1 * E[r2, 1] + x2 * E[r1, 1]
+                        J1_ = B[r1]
+                        J2_ = B[r2]
+                        for w in range(LANES):
+                            j12 = (J1_[0, w] * J2_[0, w] - J1_[1, w] * J2_[1, w] - J1_[2, w] * J2_[2, w]
+                                   - J1_[3, w] * J2_[3, w])
+                            a0[w] += j12 * Y[n1, 0, w] - X[r1, w] * E[r2, 0, w] + X[r2, w] * E[r1, 0, w]
+                            a1[w] += j12 * Y[n1, 1, w] - X[r1, w] * E[r2, 1, w] + X[r2, w] * E[r1, 1, w]
                     for s in range(t4ptr[o], t4ptr[o + 1]):
                         ra = b_off[t4[s, 0]] + maps[t4[s, 3] + cs]
                         rb = b_off[t4[s, 1]] + maps[t4[s, 4] + cs]
                         rc = b_off[t4[s, 2]] + maps[t4[s, 5] + cs]
-                        jac = B[ra, 0] * B[rc, 0] - B[ra, 1] * B[rc, 1] - B[ra, 2] * B[rc, 2] - B[ra, 3] * B[rc, 3]
-                        jbc = B[rb, 0] * B[rc, 0] - B[rb, 1] * B[rc, 1] - B[rb, 2] * B[rc, 2] - B[rb, 3] * B[rc, 3]
-                        jab = B[ra, 0] * B[rb, 0] - B[ra, 1] * B[rb, 1] - B[ra, 2] * B[rb, 2] - B[ra, 3] * B[rb, 3]
-                        a0 += r4 * (2 * E[rb, 0] * jac - E[ra, 0] * jbc - E[rc, 0] * jab)
-                        a1 += r4 * (2 * E[rb, 1] * jac - E[ra, 1] * jbc - E[rc, 1] * jab)
-                    A[o, 2 * cs] = c3 * a0
-                    A[o, 2 * cs + 1] = c3 * a1
-            out[i] = _colour_sum_real(A, C)
+                        Ja = B[ra]
+                        Jb = B[rb]
+                        Jc = B[rc]
+                        for w in range(LANES):
+                            jac = Ja[0, w] * Jc[0, w] - Ja[1, w] * Jc[1, w] - Ja[2, w] * Jc[2, w] - Ja[3, w] * Jc[3, w]
+                            jbc = Jb[0, w] * Jc[0, w] - Jb[1, w] * Jc[1, w] - Jb[2, w] * Jc[2, w] - Jb[3, w] * Jc[3, w]
+                            jab = Ja[0, w] * Jb[0, w] - Ja[1, w] * Jb[1, w] - Ja[2, w] * Jb[2, w] - Ja[3, w] * Jb[3, w]
+                            a0[w] += r4 * (2 * E[rb, 0, w] * jac - E[ra, 0, w] * jbc - E[rc, 0, w] * jab)
+                            a1[w] += r4 * (2 * E[rb, 1, w] * jac - E[ra, 1, w] * jbc - E[rc, 1, w] * jab)
+                    for w in range(LANES):
+                        A[o, 2 * cs, w] = c3 * a0[w]
+                        A[o, 2 * cs + 1, w] = c3 * a1[w]
+            tot[:] = 0.0
+            for o in range(no):
+                for o2 in range(o, no):
+                    cc = C[o, o2] if o2 == o else 2.0 * C[o, o2]
+                    if cc == 0.0:
+                        continue
+                    a0[:] = 0.0
+                    for c in range(H):
+                        Ao = A[o, c]
+                        Ao2 = A[o2, c]
+                        for w in range(LANES):
+                            a0[w] += Ao[w] * Ao2[w]
+                    for w in range(LANES):
+                        tot[w] += cc * a0[w]
+            for w in range(LANES):
+                out[i0 + w] = tot[w]
 
     @_jit
     def _row_slash(r0, r1, r2, r3, J0, J1, J2, J3):
@@ -608,7 +697,13 @@ def helicity_colour_sum(proc, p: np.ndarray, sm: SMParameters) -> np.ndarray:
     if proc.kind == "tth":
         _tth_kernel(p, sm.gs, sm.MT, sm.WT, sm.ymt / sm.vev, out)
     elif proc.kind == "gluons":
-        _gluon_kernel(p, *_gluon_program(proc, sm), out)
+        n = p.shape[0]
+        pad = -n % LANES
+        if pad:  # whole SIMD blocks: repeat the last point, drop its values
+            p = np.concatenate((p, np.repeat(p[-1:], pad, 0)))
+        full = np.empty(n + pad, dtype=np.float64)
+        _gluon_kernel(p, *_gluon_program(proc, sm), full)
+        out[:] = full[:n]
     else:
         _quarkline_kernel(p, *_quarkline_program(proc, sm), out)
     return out

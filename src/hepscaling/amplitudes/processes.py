@@ -262,7 +262,7 @@ def matrix_element(process: str | Process, momenta, sm: SMParameters = DEFAULT, 
     available (``device`` overrides).  Raises ValueError for an unknown process, wrong shape, or momenta violating
     momentum conservation / on-shell conditions beyond ``tol`` (relative).
 
-    ``engine``: ``"auto"`` (default) evaluates u u~ > t t~ h, u u~ > z + n g, g g > g g and g g > g g g on the CPU
+    ``engine``: ``"auto"`` (default) evaluates u u~ > t t~ h, u u~ > z + n g and the pure-gluon processes on the CPU
     with the compiled kernels of :mod:`kernels` when numba is available (:func:`kernels.supports`), everything else
     (and everything on a GPU) with the batched torch recursion; ``"torch"`` forces the torch recursion; ``"kernel"`` requires a compiled kernel
     and runs it on the CPU (ValueError if there is none).
