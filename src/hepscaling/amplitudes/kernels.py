@@ -1,5 +1,5 @@
-"""Compiled CPU kernels (numba) for the processes where the batched torch recursion loses to per-point compiled code:
-u u~ > t t~ h and u u~ > z + n g.  Same Feynman rules, wave functions, colour matrices and helicity bookkeeping as
+"""Compiled CPU kernels (numba) for u u~ > t t~ h, u u~ > z + n g and the pure-gluon processes, where the batched
+torch recursion loses to compiled code (issue 13 item 6: pyAmpliCol's throughput).  Same Feynman rules, wave functions, colour matrices and helicity bookkeeping as
 :mod:`currents` (values agree to rounding, ``tests/amplitudes/test_kernels.py``); only the execution differs.
 
 Why: the torch engine spends its time on small tensor operations, complex arithmetic on real quantities and memory
@@ -49,9 +49,7 @@ def available() -> bool:
 
 def supports(proc) -> bool:
     """Processes with a compiled kernel: u u~ > t t~ h, q q~ > z + n g (n >= 1) and the pure-gluon processes."""
-    if proc.kind == "tth":
-        return True
-    if proc.kind == "gluons":
+    if proc.kind in ("tth", "gluons"):
         return True
     if proc.kind != "quarkline":
         return False
