@@ -1,6 +1,7 @@
 """Compiled CPU kernels (numba) for u u~ > t t~ h, u u~ > z + n g and the pure-gluon processes, where the batched
-torch recursion loses to compiled code (issue 13 item 6: pyAmpliCol's throughput).  Same Feynman rules, wave functions, colour matrices and helicity bookkeeping as
-:mod:`currents` (values agree to rounding, ``tests/amplitudes/test_kernels.py``); only the execution differs.
+torch recursion loses to compiled code (issue 13 item 6: pyAmpliCol's throughput).  Same Feynman rules, wave
+functions, colour matrices and helicity bookkeeping as :mod:`currents` (values agree to rounding,
+``tests/amplitudes/test_kernels.py``); only the execution differs.
 
 Why: the torch engine spends its time on small tensor operations, complex arithmetic on real quantities and memory
 traffic of the (4, h..., N) tensors.  Here each phase-space point is one pass of scalar code that keeps every
