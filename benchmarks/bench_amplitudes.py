@@ -1,7 +1,11 @@
 """Throughput of the exact amplitude engine: batched points/s per process vs a per-point loop of the same code and
 vs pyAmpliCol (compiled Rust, full colour, built-in SM), on the same momenta in the same run.
 
-    .venv/bin/python benchmarks/bench_amplitudes.py [--threads 2] [--scale 1.0] [--no-pyamplicol]
+    .venv/bin/python benchmarks/bench_amplitudes.py [--threads 2] [--scale 1.0] [--no-pyamplicol] [--engine auto]
+
+Ours is ``matrix_element`` as a user calls it (``--engine auto``): on the CPU, t t~ h, Z + n g and the pure-gluon
+processes run on the compiled kernels of ``hepscaling.amplitudes.kernels`` (numba), the W processes on the batched
+torch recursion; ``--engine torch`` times the torch recursion everywhere (the GPU and no-numba path).
 
 Anchors (measured in the same run): (1) the same ``matrix_element`` called point by point (batch of 1), which is
 what a plain per-point implementation costs with this code; (2) pyAmpliCol (PyPI ``pyamplicol``), which the
@@ -81,22 +85,22 @@ def run_pyamplicol(py: Path, work: Path, proc: str, momenta: Path, repeats: int)
     return out
 
 
-def measure(proc: str, p: torch.Tensor, repeats: int = 2) -> dict:
+def measure(proc: str, p: torch.Tensor, repeats: int = 2, engine: str = "auto") -> dict:
     n = p.shape[0]
-    matrix_element(proc, p[:64])  # warm-up (colour matrices, allocator)
+    matrix_element(proc, p[:64], engine=engine)  # warm-up (colour matrices, allocator, kernel compilation)
     best = best_cpu = float("inf")
     for _ in range(repeats):
         t0, c0 = time.perf_counter(), time.process_time()
-        m = matrix_element(proc, p, check=False)
+        m = matrix_element(proc, p, check=False, engine=engine)
         best = min(best, time.perf_counter() - t0)
         best_cpu = min(best_cpu, time.process_time() - c0)
     return {"batched": n / best, "per_cpu_s": n / best_cpu, "values": m.numpy()}
 
 
-def per_point(proc: str, p: torch.Tensor, n_loop: int) -> float:
+def per_point(proc: str, p: torch.Tensor, n_loop: int, engine: str = "auto") -> float:
     t0 = time.perf_counter()
     for i in range(n_loop):
-        matrix_element(proc, p[i : i + 1], check=False)
+        matrix_element(proc, p[i : i + 1], check=False, engine=engine)
     return n_loop / (time.perf_counter() - t0)
 
 
@@ -109,6 +113,8 @@ def main(argv=None):
     ap.add_argument("--repeats", type=int, default=3, help="alternating timings of ours and pyAmpliCol (best kept)")
     ap.add_argument("--processes", nargs="*", default=list(PROCESSES))
     ap.add_argument("--no-pyamplicol", action="store_true", help="skip the pyAmpliCol anchor")
+    ap.add_argument("--engine", choices=("auto", "torch"), default="auto",
+                    help="ours: compiled kernels where they exist (auto) or the torch recursion everywhere")
     ap.add_argument("--pyamplicol-venv", type=Path, default=None,
                     help="throwaway environment for pyamplicol (default data/benchmarks/pyamplicol-venv)")
     ap.add_argument("--name", default="amplitudes", help="result name: data/benchmarks/<name>.json")
@@ -120,7 +126,7 @@ def main(argv=None):
     if py is not None:
         work.mkdir(parents=True, exist_ok=True)
     load0 = os.getloadavg()[0]
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device cpu, "
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device cpu, engine {args.engine}, "
           f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY')}, load average before: {load0:.2f}")
     print(f"{'process':18s} {'d':>3s} {'ours pts/s':>11s} {'pts/CPU-s':>10s} {'per-point':>10s} | "
           f"{'pyAmpliCol pts/s':>16s} {'pts/CPU-s':>10s} | {'ratio CPU':>9s} {'ratio wall':>10s} {'1 thread':>9s} "
@@ -137,14 +143,14 @@ def main(argv=None):
         ours = theirs = None
         one = 0.0  # ours on one thread, points per CPU-second
         for _ in range(args.repeats if compare else 1):  # alternate, so that load changes hit both
-            r = measure(proc, p, repeats=1 if compare else 2)
+            r = measure(proc, p, repeats=1 if compare else 2, engine=args.engine)
             if ours is None or r["per_cpu_s"] > ours["per_cpu_s"]:
                 ours = {**r, "batched": max(r["batched"], ours["batched"] if ours else 0.0)}
             elif r["batched"] > ours["batched"]:
                 ours["batched"] = r["batched"]
             if compare and args.threads != 1:  # like for like with pyAmpliCol's single thread
                 torch.set_num_threads(1)
-                r1 = measure(proc, p, repeats=1)
+                r1 = measure(proc, p, repeats=1, engine=args.engine)
                 torch.set_num_threads(args.threads)
                 one = max(one, r1["per_cpu_s"])
             if compare:
@@ -158,7 +164,7 @@ def main(argv=None):
                     theirs["seconds"] = min(theirs["seconds"], t["seconds"])
                     theirs["cpu_seconds"] = min(theirs["cpu_seconds"], t["cpu_seconds"])
         row.update({"ours_points_per_s": ours["batched"], "ours_points_per_cpu_s": ours["per_cpu_s"],
-                    "per_point_points_per_s": per_point(proc, p, args.loop)})
+                    "per_point_points_per_s": per_point(proc, p, args.loop, args.engine)})
         row["batched"], row["per_point"] = row["ours_points_per_s"], row["per_point_points_per_s"]  # short names
         line = (f"{proc:18s} {row['dof']:3d} {ours['batched']:11,.0f} {ours['per_cpu_s']:10,.0f} "
                 f"{row['per_point_points_per_s']:10,.1f} | ")
@@ -195,6 +201,7 @@ def main(argv=None):
     if args.no_save:
         return [(r["process"], r) for r in rows]
     out = save_result(args.name, {"benchmark": "amplitudes", "threads": args.threads, "torch": torch.__version__,
+                                  "engine": args.engine,
                                   "load_avg_before": load0, "load_avg_after": load1, "rows": rows})
     print(f"wrote {out}")
     return [(r["process"], r) for r in rows]

@@ -2,7 +2,8 @@
 
 Public API::
 
-    matrix_element(process, momenta) -> (N,) float64        # |M|^2, MadGraph convention
+    matrix_element(process, momenta) -> (N,) float64        # |M|^2, MadGraph convention (engine="auto": compiled
+                                                            # CPU kernels where they exist, else the torch recursion)
     phase_space(process, n_points, sqrt_s, cuts, seed) -> momenta, weights   # massive RAMBO (flat)
     unweighted_events(process, n_points, sqrt_s, cuts, seed) -> momenta, |M|^2, info   # fixed sqrt(s), flat RAMBO
     collider_events(process, n_events, collider_energy=14000., seed=0) -> momenta, |M|^2, info   # pp collider

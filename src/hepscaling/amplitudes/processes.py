@@ -21,7 +21,7 @@ from functools import lru_cache
 import numpy as np
 import torch
 
-from . import colour
+from . import colour, kernels
 from .currents import Context, gluon_amplitudes_hn, quark_line_amplitudes_hn, to_cf, tth_amplitudes_hn
 from .model import DEFAULT, QUARKS, SMParameters
 from .wavefunctions import polarisations
@@ -289,18 +289,27 @@ def _loop_matrix_element(proc: Process, p: torch.Tensor, sm: SMParameters, batch
 
 
 def matrix_element(process: str | Process, momenta, sm: SMParameters = DEFAULT, *, check: bool = True,
-                   tol: float = 1e-6, batch_size: int | None = None, device=None):
+                   tol: float = 1e-6, batch_size: int | None = None, device=None, engine: str = "auto"):
     """Exact tree-level |M|^2 (MadGraph convention, see module docstring) for a batch of phase-space points.
 
     ``momenta``: (N, n, 4) numpy array or torch tensor.  Returns (N,) float64 of the same kind (numpy array for
     numpy input, tensor on the input's device for tensor input).  Computation runs in float64 on CUDA when
     available (``device`` overrides).  Raises ValueError for an unknown process, wrong shape, or momenta violating
     momentum conservation / on-shell conditions beyond ``tol`` (relative).
+
+    ``engine``: ``"auto"`` (default) evaluates u u~ > t t~ h, u u~ > z + n g and the pure-gluon processes on the CPU
+    with the compiled kernels of :mod:`kernels` when numba is available (:func:`kernels.supports`), everything else
+    (and everything on a GPU) with the batched torch recursion; ``"torch"`` forces the torch recursion; ``"kernel"`` requires a compiled kernel
+    and runs it on the CPU (ValueError if there is none).
     """
+    if engine not in ("auto", "torch", "kernel"):
+        raise ValueError(f"engine must be 'auto', 'torch' or 'kernel', got {engine!r}")
     proc = get_process(process)
     is_numpy = not isinstance(momenta, torch.Tensor)
     p = torch.as_tensor(np.asarray(momenta) if is_numpy else momenta)
     in_device = p.device
+    if device is None and engine == "kernel":
+        device = "cpu"  # the compiled kernels are CPU code; the result goes back to the input's device
     dev = torch.device(device) if device is not None else (_default_device() if is_numpy or p.device.type == "cpu"
                                                              and torch.cuda.is_available() else p.device)
     p = p.to(dtype=torch.float64, device=dev)
@@ -309,6 +318,37 @@ def matrix_element(process: str | Process, momenta, sm: SMParameters = DEFAULT, 
     if proc.kind == "loop":
         res = _loop_matrix_element(proc, p, sm, batch_size)
         return res.cpu().numpy() if is_numpy else res.to(in_device)
+    threads = torch.get_num_threads()
+    if dev.type == "cpu" and engine != "torch" and kernels.available() and kernels.supports(proc):
+        res = _kernel_matrix_element(proc, p, sm, threads, batch_size)
+    elif engine == "kernel":
+        raise ValueError(f"engine='kernel': no compiled kernel for {proc.name!r} on {dev.type} "
+                         f"(numba available: {kernels.available()}); use engine='auto' or 'torch'")
+    else:
+        res = _torch_matrix_element(proc, p, sm, threads, batch_size, dev)
+    res = res * (proc.average_factor * proc.symmetry_factor)
+    if is_numpy:
+        return res.cpu().numpy()
+    return res.to(in_device)
+
+
+def _kernel_matrix_element(proc: Process, p: torch.Tensor, sm: SMParameters, threads: int,
+                           batch_size: int | None) -> torch.Tensor:
+    """The compiled CPU kernels (:mod:`kernels`), one contiguous chunk per thread (they release the GIL)."""
+    pn = np.ascontiguousarray(p.detach().numpy())
+    n = pn.shape[0]
+    bs = batch_size or max(1, -(-n // max(threads, 1)))
+    chunks = [pn[s : s + bs] for s in range(0, n, bs)]
+    if threads > 1 and len(chunks) > 1:
+        with ThreadPoolExecutor(threads) as pool:
+            out = list(pool.map(lambda c: kernels.helicity_colour_sum(proc, c, sm), chunks))
+    else:
+        out = [kernels.helicity_colour_sum(proc, c, sm) for c in chunks]
+    return torch.from_numpy(np.concatenate(out) if out else np.zeros(0))
+
+
+def _torch_matrix_element(proc: Process, p: torch.Tensor, sm: SMParameters, threads: int, batch_size: int | None,
+                          dev) -> torch.Tensor:
     bs = batch_size or _batch_size(proc)
     chunks = [p[s : s + bs] for s in range(0, p.shape[0], bs)]
 
@@ -321,7 +361,6 @@ def matrix_element(process: str | Process, momenta, sm: SMParameters = DEFAULT, 
         torch.set_num_threads(1)  # OpenMP's thread count is per calling thread: a pool thread starts at the default
         return one(chunk)
 
-    threads = torch.get_num_threads()
     if dev.type == "cpu" and threads > 1 and len(chunks) > 1 and proc.kind != "tth":
         # one batch per thread, each single-threaded: the recursion's many small operations lose more to the
         # intra-op barriers than they gain (measured: g g > g g g g at 2 intra-op threads ran at 0.6x of one
@@ -334,8 +373,4 @@ def matrix_element(process: str | Process, momenta, sm: SMParameters = DEFAULT, 
             torch.set_num_threads(threads)
     else:
         out = [one(c) for c in chunks]
-    res = torch.cat(out) if out else torch.zeros(0, dtype=torch.float64, device=dev)
-    res = res * (proc.average_factor * proc.symmetry_factor)
-    if is_numpy:
-        return res.cpu().numpy()
-    return res.to(in_device)
+    return torch.cat(out) if out else torch.zeros(0, dtype=torch.float64, device=dev)
