@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import time
 
 import numpy as np
 import torch
@@ -194,11 +196,12 @@ def build_gpt(dcfg: dict, seed: int) -> jet_gpt.JetGPT:
 
 
 def fit_gpt(gpt, tokens: torch.Tensor, val_tokens: torch.Tensor, *, batch_size: int, lr: float, max_epochs: int,
-            patience: int, seed: int, device: str | None, max_steps: int | None = None):
+            patience: int, seed: int, device: str | None, max_steps: int | None = None, threads: int = 1):
     """Train ``gpt`` in place with the shared loop (:func:`hepscaling.models.train.train`) on the next-token
     cross-entropy (:func:`hepscaling.models.jet_gpt.gpt_loss`, padding masked): AdamW, constant learning rate,
     validation after every epoch, ``patience`` epochs without improvement stop, best-validation weights; at most
-    ``max_epochs`` epochs and ``max_steps`` steps."""
+    ``max_epochs`` epochs and ``max_steps`` steps.  On the CPU torch runs ``threads`` intra-op threads (1 for the
+    points that run side by side, one per core; the pretraining, which runs alone, takes every core)."""
     bs = min(int(batch_size), len(tokens))
     per_epoch = -(-len(tokens) // bs)
     steps = int(max_epochs) * per_epoch if max_steps is None else min(int(max_epochs) * per_epoch, int(max_steps))
@@ -207,7 +210,7 @@ def fit_gpt(gpt, tokens: torch.Tensor, val_tokens: torch.Tensor, *, batch_size: 
                  optimizer="adamw", lr=float(lr),
                  batch_size=bs, steps=steps, eval_every=per_epoch, patience=int(patience), seed=int(seed) + 1,
                  device=device,
-                 progress=False, val_batch_size=max(bs, 256), n_threads=1 if cpu else None)
+                 progress=False, val_batch_size=max(bs, 256), n_threads=int(threads) if cpu else None)
 
 
 def _fit_summary(fit) -> dict:
@@ -224,7 +227,8 @@ def run_pretrain(point: dict, seed: int, dcfg: dict, context: dict, device: str 
     p = dcfg["omnijet"]["pretrain"]
     cap = dcfg["omnijet"]["max_constituents"]
     fit = fit_gpt(gpt, tokens_of(tok, data["train"], cap), tokens_of(tok, data["val"], cap), batch_size=p["batch_size"],
-                  lr=p["lr"], max_epochs=p["max_epochs"], patience=p["patience"], seed=seed, device=device)
+                  lr=p["lr"], max_epochs=p["max_epochs"], patience=p["patience"], seed=seed, device=device,
+                  threads=os.cpu_count() or 1)
     state = {k: v.detach().cpu().clone() for k, v in gpt.state_dict().items()}
     return {"backbone": Artifact(state), "n_params": int(jet_gpt.n_params(gpt)), **_fit_summary(fit)}
 
@@ -266,31 +270,50 @@ def run_finetune(point: dict, seed: int, dcfg: dict, context: dict, device: str 
         gpt.load_state_dict(_source_artifact(context, {"stage": "pretrain"}, "backbone"))
     f = dcfg["omnijet"]["finetune"]
     cap = dcfg["omnijet"]["max_constituents"]
-    fit = fit_gpt(gpt, tokens_of(tok, _take(data["train"], D), cap), tokens_of(tok, _take(data["val"], n_v), cap),
-                  batch_size=f["batch_size"], lr=f["lr"], max_epochs=f["max_epochs"], patience=f["patience"],
-                  seed=seed, device=device, max_steps=f["max_steps"])
+    clock = _CpuClock()
+    train_tokens, val_tokens = tokens_of(tok, _take(data["train"], D), cap), tokens_of(tok, _take(data["val"], n_v), cap)
+    clock.lap("tokens")
+    fit = fit_gpt(gpt, train_tokens, val_tokens, batch_size=f["batch_size"], lr=f["lr"], max_epochs=f["max_epochs"],
+                  patience=f["patience"], seed=seed, device=device, max_steps=f["max_steps"])
+    clock.lap("train")
     gen = generate_jets(gpt, tok, dcfg, int(dcfg["omnijet"]["n_generate"]), seed + 2)
+    clock.lap("generate")
     obs = observables_of(gen)
     out = {**distances(obs, dcfg, target), **_fit_summary(fit), "n_val": n_v, "n_params": int(jet_gpt.n_params(gpt)),
            "empty_jets": int((obs["multiplicity"] == 0).sum()),
            "observables": Artifact({k: v.astype(np.float32) for k, v in obs.items()})}
-    return out
+    clock.lap("metrics")
+    return {**out, **clock.laps}
+
+
+class _CpuClock:
+    """CPU seconds of this process (all its threads) per phase of a point: ``laps`` = ``{"cpu_<phase>_s": ...}``
+    (where a point's time goes; wall time is ``elapsed_s`` of the sweep)."""
+
+    def __init__(self):
+        self.t, self.laps = time.process_time(), {}
+
+    def lap(self, name: str) -> None:
+        t = time.process_time()
+        self.laps[f"cpu_{name}_s"] = t - self.t
+        self.t = t
 
 
 def point_task(point: dict, seed: int, dcfg: dict, directory: str, device: str | None = None) -> dict:
-    """Sweep task: dispatch on ``point["stage"]`` (module docstring)."""
+    """Sweep task: dispatch on ``point["stage"]`` (module docstring); every result also holds ``cpu_s``, the CPU
+    seconds the point took in its process (all threads)."""
     stage = point.get("stage")
+    run = {"tokenizer": lambda: run_tokenizer(point, seed, dcfg, device),
+           "pretrain": lambda: run_pretrain(point, seed, dcfg, context, device),
+           "reference": lambda: run_reference(point, seed, dcfg, context),
+           "finetune": lambda: run_finetune(point, seed, dcfg, context, device)}
+    if stage not in run:
+        raise TaskError(f"paper C: point {point} has stage {stage!r}; expected one of {STAGES}")
     context = {"directory": directory}
     device = pick_device(device)
-    if stage == "tokenizer":
-        return run_tokenizer(point, seed, dcfg, device)
-    if stage == "pretrain":
-        return run_pretrain(point, seed, dcfg, context, device)
-    if stage == "reference":
-        return run_reference(point, seed, dcfg, context)
-    if stage == "finetune":
-        return run_finetune(point, seed, dcfg, context, device)
-    raise TaskError(f"paper C: point {point} has stage {stage!r}; expected one of {STAGES}")
+    t0 = time.process_time()
+    out = run[stage]()
+    return {**out, "cpu_s": time.process_time() - t0}
 
 
 __all__ = ["STAGES", "STRATEGIES", "point_task", "jets", "decoded", "generate_jets", "distances", "build_gpt",
