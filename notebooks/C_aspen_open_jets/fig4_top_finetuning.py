@@ -103,11 +103,21 @@ sheet
 display(page.requirements_display())
 
 # %% [markdown]
+# ## Where the time goes
+#
+# The CPU seconds of every point of this page, by stage and, for the fine-tuning runs, by phase (`Page.cost`). The
+# tokenizers and the backbone are computed once for Figs. 3 and 4 (the first page to run stores them in the sweep,
+# the other reads them).
+
+# %%
+display(page.cost_display())
+
+# %% [markdown]
 # ## Differences from the paper
 #
-# Computed from the profile (`Page.differences`); the quick profile's sizes follow from the measured speed of the
-# tokenizer and the GPT on two shared cores (the issue asked for pretraining on ~10⁵ jets and D up to 10⁴ within
-# 10 minutes: Pythia generation alone, ~100 AOJ-like jets per CPU-second, and training do not fit that budget).
+# Computed from the profile (`Page.differences`). The quick profile has the sizes the issue asked for (~10⁵ AOJ-like
+# pretraining jets, a GPT of ~10⁵ parameters, 512 codes, D = 10²…10⁴, two seeds); what keeps it within minutes on two
+# cores is the cap on optimiser steps per run, so its larger-D runs are compute-limited (see below).
 
 # %%
 from IPython.display import Markdown
