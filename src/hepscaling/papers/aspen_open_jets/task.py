@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import time
 
 import numpy as np
@@ -196,12 +195,12 @@ def build_gpt(dcfg: dict, seed: int) -> jet_gpt.JetGPT:
 
 
 def fit_gpt(gpt, tokens: torch.Tensor, val_tokens: torch.Tensor, *, batch_size: int, lr: float, max_epochs: int,
-            patience: int, seed: int, device: str | None, max_steps: int | None = None, threads: int = 1):
+            patience: int, seed: int, device: str | None, max_steps: int | None = None):
     """Train ``gpt`` in place with the shared loop (:func:`hepscaling.models.train.train`) on the next-token
     cross-entropy (:func:`hepscaling.models.jet_gpt.gpt_loss`, padding masked): AdamW, constant learning rate,
     validation after every epoch, ``patience`` epochs without improvement stop, best-validation weights; at most
-    ``max_epochs`` epochs and ``max_steps`` steps.  On the CPU torch runs ``threads`` intra-op threads (1 for the
-    points that run side by side, one per core; the pretraining, which runs alone, takes every core)."""
+    ``max_epochs`` epochs and ``max_steps`` steps.  On the CPU torch runs one intra-op thread: the points run side by
+    side, one per core (two threads on a loaded 2-core machine cost 3× the CPU time per step, measured)."""
     bs = min(int(batch_size), len(tokens))
     per_epoch = -(-len(tokens) // bs)
     steps = int(max_epochs) * per_epoch if max_steps is None else min(int(max_epochs) * per_epoch, int(max_steps))
@@ -210,7 +209,7 @@ def fit_gpt(gpt, tokens: torch.Tensor, val_tokens: torch.Tensor, *, batch_size: 
                  optimizer="adamw", lr=float(lr),
                  batch_size=bs, steps=steps, eval_every=per_epoch, patience=int(patience), seed=int(seed) + 1,
                  device=device,
-                 progress=False, val_batch_size=max(bs, 256), n_threads=int(threads) if cpu else None)
+                 progress=False, val_batch_size=max(bs, 256), n_threads=1 if cpu else None)
 
 
 def _fit_summary(fit) -> dict:
@@ -227,8 +226,7 @@ def run_pretrain(point: dict, seed: int, dcfg: dict, context: dict, device: str 
     p = dcfg["omnijet"]["pretrain"]
     cap = dcfg["omnijet"]["max_constituents"]
     fit = fit_gpt(gpt, tokens_of(tok, data["train"], cap), tokens_of(tok, data["val"], cap), batch_size=p["batch_size"],
-                  lr=p["lr"], max_epochs=p["max_epochs"], patience=p["patience"], seed=seed, device=device,
-                  threads=os.cpu_count() or 1)
+                  lr=p["lr"], max_epochs=p["max_epochs"], patience=p["patience"], seed=seed, device=device)
     state = {k: v.detach().cpu().clone() for k, v in gpt.state_dict().items()}
     return {"backbone": Artifact(state), "n_params": int(jet_gpt.n_params(gpt)), **_fit_summary(fit)}
 
