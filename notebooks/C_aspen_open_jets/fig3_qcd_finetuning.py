@@ -111,8 +111,10 @@ display(page.cost_display())
 # ## Differences from the paper
 #
 # Computed from the profile (`Page.differences`). The quick profile has the sizes the issue asked for (~10⁵ AOJ-like
-# pretraining jets, a GPT of ~10⁵ parameters, 512 codes, D = 10²…10⁴, two seeds); what keeps it within minutes on two
-# cores is the cap on optimiser steps per run, so its larger-D runs are compute-limited (see below).
+# pretraining jets, a GPT of ~10⁵ parameters, 512 codes, D = 10²…10⁴, two seeds); each run is capped in optimiser
+# steps to bound its cost on two cores, so the larger-D runs are compute-limited (see below). Its cost is dominated
+# by the fine-tuning runs' training and validations (the paper's validation set of D jets is evaluated every epoch)
+# and by generating the jets (Pythia, a few CPU-ms per jet) the first time.
 
 # %%
 from IPython.display import Markdown
