@@ -103,11 +103,23 @@ sheet
 display(page.requirements_display())
 
 # %% [markdown]
+# ## Where the time goes
+#
+# The CPU seconds of every point of this page, by stage and, for the fine-tuning runs, by phase (`Page.cost`). The
+# tokenizers and the backbone are computed once for Figs. 3 and 4 (the first page to run stores them in the sweep,
+# the other reads them).
+
+# %%
+display(page.cost_display())
+
+# %% [markdown]
 # ## Differences from the paper
 #
-# Computed from the profile (`Page.differences`); the quick profile's sizes follow from the measured speed of the
-# tokenizer and the GPT on two shared cores (the issue asked for pretraining on ~10⁵ jets and D up to 10⁴ within
-# 10 minutes: Pythia generation alone, ~100 AOJ-like jets per CPU-second, and training do not fit that budget).
+# Computed from the profile (`Page.differences`). The quick profile has the sizes the issue asked for (~10⁵ AOJ-like
+# pretraining jets, a GPT of ~10⁵ parameters, 512 codes, D = 10²…10⁴, two seeds); each run is capped in optimiser
+# steps to bound its cost on two cores, so the larger-D runs are compute-limited (see below). Its cost is dominated
+# by the fine-tuning runs' training and validations (the paper's validation set of D jets is evaluated every epoch)
+# and by generating the jets (Pythia, a few CPU-ms per jet) the first time.
 
 # %%
 from IPython.display import Markdown

@@ -190,3 +190,8 @@ def test_every_stage_runs_and_fine_tuning_starts_from_the_backbone(tmp_path, mon
     assert floor.w1_multiplicity < 1.0
     summary = summaries.summarize(table)
     assert set(summary.strategy) == {"finetuned", "scratch"} and (summary.n == 1).all()
+    # CPU accounting: a fine-tuning point's phases are parts of its total (process CPU time only grows)
+    phases = ft[["cpu_tokens_s", "cpu_train_s", "cpu_generate_s", "cpu_metrics_s"]]
+    assert (phases >= 0).all().all()
+    assert (phases.sum(axis=1) <= ft["cpu_s"] + 1e-6).all()
+    assert (table["cpu_s"] > 0).all()

@@ -187,7 +187,9 @@ def sequence_loss(logits: torch.Tensor, targets: torch.Tensor, n_codes: int) -> 
     valid = (targets != sp["pad"]) & (targets != sp["start"]) & (stops_before == 0)
     if not valid.any():
         return logits.sum() * 0.0
-    return F.cross_entropy(_mask_special(logits[valid], n_codes), targets[valid])
+    lg = logits[valid]                                  # a copy already: mask start and pad in place (one copy less)
+    lg[:, [sp["start"], sp["pad"]]] = -math.inf
+    return F.cross_entropy(lg, targets[valid])
 
 
 def next_token_loss(model: JetGPT, tokens: torch.Tensor) -> torch.Tensor:

@@ -54,23 +54,31 @@ def directory(cfg: dict, seed: int = 0):
     return sweep_directory("paper_c", data_config(cfg, seed), _task.__name__)
 
 
+def _priority(p: dict) -> float:
+    """Larger first: the backbone (the fine-tuned points wait for it), then the runs by D."""
+    return float("inf") if p["stage"] == "pretrain" else _cost(p)
+
+
 def run_points(cfg: dict, points: list[dict], seed: int = 0, scheduler: str = "local",
                n_workers: int | None = None) -> pd.DataFrame:
-    """Run (or read) paper-C points; returns the tidy table (one row per point). The stages the points need are run
-    first, in order (tokenizers, backbone, then the rest)."""
+    """Run (or read) paper-C points; returns the tidy table (one row per point). The stages run in three rounds on
+    single-threaded workers: the two tokenizers side by side; then the backbone's pretraining alongside the points
+    that do not need it (the scratch runs and the metric floors), so that no core idles while it trains; then the
+    fine-tuned runs, which load it."""
     dcfg = data_config(cfg, seed)
     where = directory(cfg, seed)
     stages = {p["stage"] for p in points}
-    needed = [(tokenizer_points(), scheduler)]       # the two tokenizers side by side
-    if "finetune" in stages or "pretrain" in stages:
-        needed.append((pretrain_points(), "sync"))
     for what in ("aoj", "jetclass", *sorted({p["target"] for p in points if "target" in p})):
         _task.jets(dcfg, what)      # jets generated and read once, before any worker starts
     kw = dict(base_seed=seed, context={"dcfg": dcfg, "directory": str(where)},
               meta={"paper": "C", "profile": cfg["profile"]})
-    for before, sched in needed:
-        run_sweep(_task.point_task, before, where, scheduler=sched, n_workers=n_workers, **kw)
-    rest = [p for p in points if p["stage"] in ("reference", "finetune")]
-    if rest:
-        run_sweep(_task.point_task, rest, where, scheduler=scheduler, n_workers=n_workers, priority=_cost, **kw)
+    run_sweep(_task.point_task, tokenizer_points(), where, scheduler=scheduler, n_workers=n_workers, **kw)
+    needs_backbone = [p for p in points if p["stage"] == "finetune" and p["strategy"] == "finetuned"]
+    second = [p for p in points if p["stage"] in ("reference", "finetune") and p not in needs_backbone]
+    if needs_backbone or "pretrain" in stages:
+        second = pretrain_points() + second
+    for batch in (second, needs_backbone):
+        if batch:
+            run_sweep(_task.point_task, batch, where, scheduler=scheduler, n_workers=n_workers, priority=_priority,
+                      **kw)
     return run_sweep(_task.point_task, points, where, scheduler="sync", **kw)

@@ -150,6 +150,43 @@ class Page:
                              f"by less than ×{S.SATURATED_DROP} over the D range count as saturated and are not "
                              f"fitted.")
 
+    def cost(self) -> pd.DataFrame:
+        """Where the time of this page's points went, as recorded when they ran (``cpu_s``: CPU seconds of the point's
+        process, all threads; ``elapsed_s``: its wall time): one row per stage, the fine-tuning runs also per D and
+        phase (encoding the jets to tokens, training with the validations, generating, decoding with metrics).
+        Points computed by the other page (the tokenizers, the backbone) are included: they are run once for both.
+        NaN where a point was stored before the CPU time was recorded."""
+        t = self.table
+        rows = []
+
+        def add(name, part):
+            r = {"stage": name, "points": len(part), "cpu_s": part["cpu_s"].sum(min_count=1) if "cpu_s" in part
+                 else np.nan, "wall_s": part["elapsed_s"].sum(min_count=1)}
+            for ph in ("tokens", "train", "generate", "metrics"):
+                c = f"cpu_{ph}_s"
+                r[c] = part[c].sum(min_count=1) if c in part else np.nan
+            rows.append(r)
+
+        for stage in ("tokenizer", "pretrain", "reference"):
+            add(stage, t[t["stage"] == stage])
+        ft = t[t["stage"] == "finetune"]
+        for D in self.D_values:
+            add(f"finetune D = {D:,}", ft[ft["D"] == D])
+        add("all fine-tuning", ft)
+        add("total", t)
+        return pd.DataFrame(rows)
+
+    def cost_display(self) -> Table:
+        c = self.cost()
+        f = lambda v: "–" if pd.isna(v) else f"{v:,.0f}"  # noqa: E731
+        return Table(["stage", "points", "CPU s", "wall s", "CPU s: tokens", "train + validation", "generation",
+                      "decoding + metrics"],
+                     [[r.stage, r.points, f(r.cpu_s), f(r.wall_s), f(r.cpu_tokens_s), f(r.cpu_train_s),
+                       f(r.cpu_generate_s), f(r.cpu_metrics_s)] for r in c.itertuples()],
+                     caption="Recorded when the points ran (on the machine that built this page, under its load): "
+                             "CPU seconds of each point's process and its wall time, summed over the points; not "
+                             "counted: generating and reading the jets, starting the workers, this page's plots.")
+
     def requirements_display(self) -> Table:
         return Table(["claim", "needs", "testable with this profile", "why not"],
                      self.requirements().values.tolist(),

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import json
+import time
 
 import numpy as np
 import torch
@@ -198,7 +199,8 @@ def fit_gpt(gpt, tokens: torch.Tensor, val_tokens: torch.Tensor, *, batch_size: 
     """Train ``gpt`` in place with the shared loop (:func:`hepscaling.models.train.train`) on the next-token
     cross-entropy (:func:`hepscaling.models.jet_gpt.gpt_loss`, padding masked): AdamW, constant learning rate,
     validation after every epoch, ``patience`` epochs without improvement stop, best-validation weights; at most
-    ``max_epochs`` epochs and ``max_steps`` steps."""
+    ``max_epochs`` epochs and ``max_steps`` steps.  On the CPU torch runs one intra-op thread: the points run side by
+    side, one per core (two threads on a loaded 2-core machine cost 3× the CPU time per step, measured)."""
     bs = min(int(batch_size), len(tokens))
     per_epoch = -(-len(tokens) // bs)
     steps = int(max_epochs) * per_epoch if max_steps is None else min(int(max_epochs) * per_epoch, int(max_steps))
@@ -266,31 +268,50 @@ def run_finetune(point: dict, seed: int, dcfg: dict, context: dict, device: str 
         gpt.load_state_dict(_source_artifact(context, {"stage": "pretrain"}, "backbone"))
     f = dcfg["omnijet"]["finetune"]
     cap = dcfg["omnijet"]["max_constituents"]
-    fit = fit_gpt(gpt, tokens_of(tok, _take(data["train"], D), cap), tokens_of(tok, _take(data["val"], n_v), cap),
-                  batch_size=f["batch_size"], lr=f["lr"], max_epochs=f["max_epochs"], patience=f["patience"],
-                  seed=seed, device=device, max_steps=f["max_steps"])
+    clock = _CpuClock()
+    train_tokens, val_tokens = tokens_of(tok, _take(data["train"], D), cap), tokens_of(tok, _take(data["val"], n_v), cap)
+    clock.lap("tokens")
+    fit = fit_gpt(gpt, train_tokens, val_tokens, batch_size=f["batch_size"], lr=f["lr"], max_epochs=f["max_epochs"],
+                  patience=f["patience"], seed=seed, device=device, max_steps=f["max_steps"])
+    clock.lap("train")
     gen = generate_jets(gpt, tok, dcfg, int(dcfg["omnijet"]["n_generate"]), seed + 2)
+    clock.lap("generate")
     obs = observables_of(gen)
     out = {**distances(obs, dcfg, target), **_fit_summary(fit), "n_val": n_v, "n_params": int(jet_gpt.n_params(gpt)),
            "empty_jets": int((obs["multiplicity"] == 0).sum()),
            "observables": Artifact({k: v.astype(np.float32) for k, v in obs.items()})}
-    return out
+    clock.lap("metrics")
+    return {**out, **clock.laps}
+
+
+class _CpuClock:
+    """CPU seconds of this process (all its threads) per phase of a point: ``laps`` = ``{"cpu_<phase>_s": ...}``
+    (where a point's time goes; wall time is ``elapsed_s`` of the sweep)."""
+
+    def __init__(self):
+        self.t, self.laps = time.process_time(), {}
+
+    def lap(self, name: str) -> None:
+        t = time.process_time()
+        self.laps[f"cpu_{name}_s"] = t - self.t
+        self.t = t
 
 
 def point_task(point: dict, seed: int, dcfg: dict, directory: str, device: str | None = None) -> dict:
-    """Sweep task: dispatch on ``point["stage"]`` (module docstring)."""
+    """Sweep task: dispatch on ``point["stage"]`` (module docstring); every result also holds ``cpu_s``, the CPU
+    seconds the point took in its process (all threads)."""
     stage = point.get("stage")
+    run = {"tokenizer": lambda: run_tokenizer(point, seed, dcfg, device),
+           "pretrain": lambda: run_pretrain(point, seed, dcfg, context, device),
+           "reference": lambda: run_reference(point, seed, dcfg, context),
+           "finetune": lambda: run_finetune(point, seed, dcfg, context, device)}
+    if stage not in run:
+        raise TaskError(f"paper C: point {point} has stage {stage!r}; expected one of {STAGES}")
     context = {"directory": directory}
     device = pick_device(device)
-    if stage == "tokenizer":
-        return run_tokenizer(point, seed, dcfg, device)
-    if stage == "pretrain":
-        return run_pretrain(point, seed, dcfg, context, device)
-    if stage == "reference":
-        return run_reference(point, seed, dcfg, context)
-    if stage == "finetune":
-        return run_finetune(point, seed, dcfg, context, device)
-    raise TaskError(f"paper C: point {point} has stage {stage!r}; expected one of {STAGES}")
+    t0 = time.process_time()
+    out = run[stage]()
+    return {**out, "cpu_s": time.process_time() - t0}
 
 
 __all__ = ["STAGES", "STRATEGIES", "point_task", "jets", "decoded", "generate_jets", "distances", "build_gpt",
