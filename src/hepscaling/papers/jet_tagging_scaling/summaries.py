@@ -66,6 +66,36 @@ def envelope_frontier(grid: pd.DataFrame):
         return None, str(e)
 
 
+def training_curves(table: pd.DataFrame) -> pd.DataFrame:
+    """The validation checkpoints along every run of a per-run table (``val_curve`` = [step, cumulative training
+    FLOPs, validation loss] per evaluation, recorded by the shared loop): one row per checkpoint after step 0 with
+    ``run`` (the run's row), ``n_params``, ``C`` (FLOPs so far), ``D`` (jets seen so far: C over the run's FLOPs per
+    jet) and ``L`` (validation loss, nats)."""
+    rows = []
+    for i, r in enumerate(table.itertuples()):
+        per_jet = float(r.flops) / float(r.samples_seen)
+        for step, c, v in r.val_curve:
+            if step > 0 and c > 0 and np.isfinite(v):
+                rows.append({"run": i, "n_params": int(r.n_params), "C": float(c), "D": float(c) / per_jet,
+                             "L": float(v)})
+    return pd.DataFrame(rows, columns=["run", "n_params", "C", "D", "L"])
+
+
+def curve_envelope_frontier(table: pd.DataFrame):
+    """Chinchilla's method 1 proper: the lower envelope of the *training curves* (validation loss at every checkpoint
+    of every run against the compute spent so far; each run its own curve, :func:`training_curves`) and power laws
+    N_opt ∝ C^a, D_opt ∝ C^b through its interior optima.  A checkpoint inside a cosine run sits at a higher
+    learning rate than a run that ends there (Hoffmann et al. take the envelope of such curves all the same), so the
+    envelope is slightly pessimistic for the longer runs.  ``(frontier, None)`` or ``(None, reason)``."""
+    cur = training_curves(table)
+    if cur.empty:
+        return None, "no validation checkpoints recorded"
+    try:
+        return compute_frontier(cur["n_params"], cur["D"], cur["C"], cur["L"], runs=cur["run"]), None
+    except FitError as e:
+        return None, str(e)
+
+
 def flops_per_nd(grid: pd.DataFrame) -> float:
     """k of C = k N D fitted through the runs (median of C / (N D)); for a set transformer k ≈ 6 M (M = cap) plus
     attention and embedding terms."""
