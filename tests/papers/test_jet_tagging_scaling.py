@@ -181,3 +181,15 @@ def test_fitted_gain_is_the_relative_decrease_of_the_fitted_surface():
     lo, hi = 0.4 + 30 / 1e3 ** 0.45 + 50 / 1e6 ** 0.3, 0.4 + 30 / 1e6 ** 0.45 + 50 / 1e6 ** 0.3
     assert pd_.fitted_gain(fit, "N") == pytest.approx((lo - hi) / lo, rel=0.02)
     assert pd_.fitted_gain(fit, "D") > 0.3
+    # a grid cut at N · D <= 1e9: the gain over N is taken at the largest D of the largest N (N = 1e6: D = 1e3),
+    # the gain over D at the largest N of the largest D (D = 1e6: N = 1e3); both inside the runs
+    table = _surface_table(noise=0.0)
+    cut = table[table["N"] * table["D"] <= 1.01e9]
+    fit = pd_.surface_fit(cut, n_boot=4)
+    d_ref = cut.groupby("N")["D"].max().min()
+    n_ref = cut.groupby("D")["N"].max().min()
+    lo, hi = (0.4 + 30 / 1e3 ** 0.45 + 50 / d_ref ** 0.3, 0.4 + 30 / 1e6 ** 0.45 + 50 / d_ref ** 0.3)
+    assert d_ref == 1000 and n_ref == 1000
+    assert pd_.fitted_gain(fit, "N") == pytest.approx((lo - hi) / lo, rel=0.02)
+    lo, hi = (0.4 + 30 / n_ref ** 0.45 + 50 / 1e3 ** 0.3, 0.4 + 30 / n_ref ** 0.45 + 50 / 1e6 ** 0.3)
+    assert pd_.fitted_gain(fit, "D") == pytest.approx((lo - hi) / lo, rel=0.02)

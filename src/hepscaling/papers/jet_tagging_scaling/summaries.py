@@ -44,13 +44,18 @@ def log_residual_rms(fit) -> float:
 
 def fitted_gain(fit, along: str) -> float:
     """Relative loss decrease of the fitted surface from the smallest to the largest ``along`` ("N" or "D") of the
-    runs, the other variable at its largest value: (L_fit(min) − L_fit(max)) / L_fit(min).  An exponent alone can
-    mislead: a term whose prefactor vanishes over the grid can carry any α."""
+    runs, the other variable at the largest value every ``along`` value was trained with (on a rectangular grid: its
+    largest value; on a grid cut at N · D <= max_ND: the largest D of the largest N, resp. the largest N of the
+    largest D, so that the comparison stays inside the runs): (L_fit(min) − L_fit(max)) / L_fit(min).  An exponent
+    alone can mislead: a term whose prefactor vanishes over the grid can carry any α."""
     N, D = np.asarray(fit.N, float), np.asarray(fit.D, float)
+    runs = pd.DataFrame({"N": N, "D": D})
     if along == "N":
-        lo, hi = fit.predict(N.min(), D.max()), fit.predict(N.max(), D.max())
+        d = float(runs.groupby("N")["D"].max().min())
+        lo, hi = fit.predict(N.min(), d), fit.predict(N.max(), d)
     elif along == "D":
-        lo, hi = fit.predict(N.max(), D.min()), fit.predict(N.max(), D.max())
+        n = float(runs.groupby("D")["N"].max().min())
+        lo, hi = fit.predict(n, D.min()), fit.predict(n, D.max())
     else:
         raise ValueError(f"fitted_gain: along must be 'N' or 'D', got {along!r}")
     return float((lo - hi) / lo)
