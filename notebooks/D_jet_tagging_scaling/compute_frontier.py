@@ -137,9 +137,10 @@ if env is not None:
                f"(best model sizes {n_opts}), so the envelope gives exponents.")
 else:
     outcome = (f"Here the training-curve envelope gives no exponents ({why}), so its four statements are *not "
-               f"tested*: at every compute value the best run is the smallest (or the largest) model covering "
-               f"it. An interior optimum needs the small models to saturate within the training split "
-               f"({10 * page.cfg['n_per_class']['train']:,} jets) or the `paper` profile.")
+               f"tested*: at almost every compute value the best run is the smallest model covering it (compute "
+               f"goes to data and optimiser steps). Interior optima at several model sizes need the small models "
+               f"to saturate within the training split ({10 * page.cfg['n_per_class']['train']:,} jets, each seen "
+               f"once) or the `paper` profile.")
 display(Markdown(
     "- Our C counts every padded particle slot of the multiplicity cap (the network skips a batch's trailing "
     f"all-padding slots, so the work done is at most C), so C = k N D with k = {k:.0f} ≈ 6 × cap plus attention and "
