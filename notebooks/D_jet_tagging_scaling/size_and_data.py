@@ -88,7 +88,16 @@ page.claims
 #   exponents are those of a different, much earlier part of the curves.
 # - Every grid run sees its D jets once (one epoch, cosine schedule over that pass); the paper's training schedule is
 #   not in the abstract.
-# - At these sizes one pass is few optimiser steps (the quick profile: batches of 16, so 125 steps at D = 2,000 and
-#   938 at D = 15,000): a larger D means more data *and* more steps, and no run is near convergence. The losses fall
-#   well below the ln 10 = 2.303 of a guess, but the fitted exponents describe this early, step-limited regime, and a
-#   single seed per point leaves a scatter of several per cent (visible as crossings of the curves).
+# - The grid is cut isoFLOP-style (profile key `max_ND`): the largest models train only on the smaller sets and the
+#   largest sets feed only the smaller models, so the fit's corners (large N at large D) are extrapolations.
+
+# %%
+from IPython.display import Markdown
+
+bs, Ds = page.cfg["batch_size"], sorted(grid.D.unique())
+display(Markdown(
+    f"- At these sizes one pass is few optimiser steps (batches of {bs}: {int(np.ceil(Ds[0] / bs)):,} steps at "
+    f"D = {Ds[0]:,} and {int(np.ceil(Ds[-1] / bs)):,} at D = {Ds[-1]:,}): a larger D means more data *and* more "
+    f"steps, and no run is near convergence. The losses fall below the ln 10 = 2.303 of a guess (lowest "
+    f"{grid.test_loss.min():.3f}), but the fitted exponents describe this early, step-limited regime, and a single "
+    "seed per point leaves a scatter of several per cent (visible as crossings of the curves)."))

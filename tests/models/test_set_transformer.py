@@ -56,10 +56,12 @@ def test_permutation_invariance(pooling):
     assert (model(x2, mask)[0] - out[0]).abs().max() > 1e-4
 
 
-@pytest.mark.parametrize("pooling", ["cls", "mean"])
-def test_padding_invariance(pooling):
-    """Appending padded slots (with garbage values) or changing the values in padded slots leaves the output alone."""
+@pytest.mark.parametrize("pooling, trim", [("cls", True), ("mean", True), ("cls", False), ("mean", False)])
+def test_padding_invariance(pooling, trim):
+    """Appending padded slots (with garbage values) or changing the values in padded slots leaves the output alone,
+    with and without trimming the batch's trailing padding (without it, the masks alone must do it)."""
     model = live_model(pooling)
+    model.trim_padding = trim
     x, mask = random_jets()
     out = model(x, mask)
     junk = torch.randn(x.shape[0], 7, x.shape[2], generator=_gen(9)) * 100
@@ -93,7 +95,7 @@ def test_parameter_count_by_hand():
 def test_analytic_flops_equal_torch_flop_counter(pooling, dropout, train_mode):
     m, f = 9, 5
     model = SetTransformer(f, 24, 2, 3, 3, 10, n_particles=m, pooling=pooling, dropout=dropout, embed_hidden=20,
-                           generator=_gen())
+                           generator=_gen(), trim_padding=False)      # the count is that of the dense padded batch
     model.train(train_mode)
     for B in (1, 7):
         x, mask = random_jets(B, m, f)
@@ -105,6 +107,32 @@ def test_analytic_flops_equal_torch_flop_counter(pooling, dropout, train_mode):
     block_weights = 2 * (4 + 2 * 3) * d * d
     assert sum(model.flops(1)) == (6 * block_weights * S + 12 * 2 * S * S * d + (4 * f * e + 6 * e * d) * m
                                    + 6 * d * 10)
+
+
+@pytest.mark.parametrize("pooling", ["cls", "mean"])
+def test_trimmed_batches_give_the_dense_outputs_and_gradients(pooling):
+    """pT-ordered jets shorter than the cap: trimming the trailing padding changes neither the outputs nor any
+    gradient (it must do less work: the FLOP counter sees the shorter sequence)."""
+    m, f = 16, 5
+    g = _gen(5)
+    x = torch.randn(4, m, f, generator=g)
+    mask = torch.arange(m)[None, :] < torch.tensor([[3], [9], [5], [1]])       # longest jet: 9 of 16 slots
+    y = torch.randint(0, 10, (4,), generator=g)
+    grads, outs = [], []
+    for trim in (False, True):
+        model = live_model(pooling, f=f, m=m)
+        model.trim_padding = trim
+        out = model(x, mask)
+        F.cross_entropy(out, y).backward()
+        outs.append(out.detach())
+        grads.append([p.grad.clone() for p in model.parameters()])
+    torch.testing.assert_close(outs[1], outs[0], rtol=1e-5, atol=1e-6)
+    for a, b in zip(grads[1], grads[0]):
+        torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-6)
+    fwd_trim, _ = measure_flops(model, F.cross_entropy, (x, mask, y))
+    model.trim_padding = False
+    fwd_dense, _ = measure_flops(model, F.cross_entropy, (x, mask, y))
+    assert fwd_dense == model.flops(4)[0] and fwd_trim < 0.7 * fwd_dense
 
 
 def test_seeded_initialisation():

@@ -109,6 +109,41 @@ def test_envelope_frontier_splits_compute_between_model_and_data():
     assert env.a == pytest.approx(0.5, abs=0.12)          # α = β: N* and D* grow alike
 
 
+def test_curve_envelope_recovers_the_frontier_of_a_known_law():
+    """Runs whose validation curves follow L = E + A/N^α + B/D^β along training (D = jets seen so far, C = 6 N D per
+    checkpoint): the envelope of the curves gives N* ∝ C^(β/(α+β)), D* ∝ C^(α/(α+β))."""
+    alpha, beta = 0.5, 0.25                    # a = 1/3, b = 2/3
+    rows = []
+    for N in np.round(np.geomspace(1e2, 1e7, 26)):
+        for D_run in (1e4, 1e6, 1e8):            # three run lengths per size, checkpoints every 1/40 of a run
+            curve = [[0, 0.0, math.log(10)]]
+            for j in range(1, 41):
+                D = D_run * j / 40
+                curve.append([j, 6 * N * D, 0.3 + 20 / N ** alpha + 20 / D ** beta])
+            rows.append({"N": N, "n_params": N, "D": D_run, "epochs": 1, "flops": 6 * N * D_run,
+                         "samples_seen": D_run, "test_loss": curve[-1][2], "val_curve": curve})
+    table = pd.DataFrame(rows)
+    cur = pd_.training_curves(table)
+    assert len(cur) == 40 * len(table)         # step 0 (no compute yet) is dropped
+    assert np.allclose(cur["D"], cur["C"] / (6 * cur["n_params"]))
+    env, why = pd_.curve_envelope_frontier(table)
+    assert env is not None, why
+    assert env.interior.sum() >= 10
+    assert env.a == pytest.approx(beta / (alpha + beta), abs=0.06)
+    assert env.b == pytest.approx(alpha / (alpha + beta), abs=0.06)
+
+
+def test_grid_cut_keeps_pairs_below_max_ND_and_refuses_a_cut_that_starves_a_size():
+    sec = _section("quick")
+    cfg = cfg_mod.validate(sec, "here")
+    Ns, Ds = pd_.grid_pairs(cfg)
+    assert all(N * D <= cfg["max_ND"] for N, D in zip(Ns, Ds))
+    assert len(Ns) == sum(1 for N in cfg["N_values"] for D in cfg["D_values"] if N * D <= cfg["max_ND"])
+    assert max(Ns) == max(cfg["N_values"]) and max(Ds) == max(cfg["D_values"])
+    with pytest.raises(cfg_mod.ConfigError, match="max_ND"):
+        cfg_mod.validate({**sec, "max_ND": max(sec["N_values"]) * sec["D_values"][0]}, "here")
+
+
 def test_repetition_fit_recovers_R_star():
     E, B, beta, R_star = 0.5, 5.0, 0.4, 3.0
     rows = []
@@ -146,3 +181,15 @@ def test_fitted_gain_is_the_relative_decrease_of_the_fitted_surface():
     lo, hi = 0.4 + 30 / 1e3 ** 0.45 + 50 / 1e6 ** 0.3, 0.4 + 30 / 1e6 ** 0.45 + 50 / 1e6 ** 0.3
     assert pd_.fitted_gain(fit, "N") == pytest.approx((lo - hi) / lo, rel=0.02)
     assert pd_.fitted_gain(fit, "D") > 0.3
+    # a grid cut at N · D <= 1e9: the gain over N is taken at the largest D of the largest N (N = 1e6: D = 1e3),
+    # the gain over D at the largest N of the largest D (D = 1e6: N = 1e3); both inside the runs
+    table = _surface_table(noise=0.0)
+    cut = table[table["N"] * table["D"] <= 1.01e9]
+    fit = pd_.surface_fit(cut, n_boot=4)
+    d_ref = cut.groupby("N")["D"].max().min()
+    n_ref = cut.groupby("D")["N"].max().min()
+    lo, hi = (0.4 + 30 / 1e3 ** 0.45 + 50 / d_ref ** 0.3, 0.4 + 30 / 1e6 ** 0.45 + 50 / d_ref ** 0.3)
+    assert d_ref == 1000 and n_ref == 1000
+    assert pd_.fitted_gain(fit, "N") == pytest.approx((lo - hi) / lo, rel=0.02)
+    lo, hi = (0.4 + 30 / n_ref ** 0.45 + 50 / 1e3 ** 0.3, 0.4 + 30 / n_ref ** 0.45 + 50 / 1e6 ** 0.3)
+    assert pd_.fitted_gain(fit, "D") == pytest.approx((lo - hi) / lo, rel=0.02)

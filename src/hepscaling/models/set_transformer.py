@@ -41,9 +41,13 @@ For B jets padded to M = ``n_particles`` slots, S = M (+1 with a class token) to
     backward = 2 forward - 2 B M F e                                 (no input gradient of the first layer)
 
 exact for ``torch.utils.flop_counter`` (tested), so :func:`hepscaling.models.train.train` counts a run's compute
-analytically through ``model.flops(batch_size)``.  The count is for dense padded batches, which is what is computed.
-Because it depends on M, ``forward`` requires ``x.shape[1] == model.n_particles`` (set the attribute to evaluate
-the same weights at another padding length).  Per jet: forward + backward ≈ 6 n_params M + 12 n_blocks M² d: the
+analytically through ``model.flops(batch_size)``.  The count is for dense padded batches of M slots: the nominal
+compute of the cap, which is what the book calls C.  Because it depends on M, ``forward`` requires
+``x.shape[1] == model.n_particles`` (set the attribute to evaluate the same weights at another padding length).
+With ``trim_padding`` (default) the forward pass first drops the trailing slots that are padding in *every* jet of
+the batch (for pT-ordered inputs: the slots beyond the batch's longest jet); the output is unchanged (padded slots
+never enter it) and only the work done shrinks, so C is then an upper bound of the FLOPs actually executed (equal
+when some jet of every batch fills the cap; ``trim_padding=False`` computes the dense padded batch).  Per jet: forward + backward ≈ 6 n_params M + 12 n_blocks M² d: the
 ``C ≈ 6 N D`` of Kaplan/Chinchilla with D counted in particles, plus attention's length-dependent term.
 
 Training
@@ -121,12 +125,15 @@ class SetTransformer(nn.Module):
     pooling : ``"cls"`` (class token) or ``"mean"`` (masked mean over particles).
     dropout : dropout probability on attention weights, residual branches and the MLP hidden layer.
     embed_hidden : width of the embedding MLP's hidden layer (default d_model).
+    trim_padding : drop the trailing slots that are padding in every jet of a batch before computing (exact; the
+        FLOP count stays that of the padded batch).
     generator : ``torch.Generator`` of the initial weights (torch's global generator if None).
     """
 
     def __init__(self, n_features: int, d_model: int = 64, n_blocks: int = 2, n_heads: int = 4, ff_mult: int = 4,
                  n_classes: int = 10, *, n_particles: int = 128, pooling: str = "cls", dropout: float = 0.0,
-                 embed_hidden: int | None = None, generator: torch.Generator | None = None):
+                 embed_hidden: int | None = None, generator: torch.Generator | None = None,
+                 trim_padding: bool = True):
         super().__init__()
         who = "SetTransformer"
         n_features, d_model, n_blocks, n_heads, ff_mult, n_classes, n_particles = (
@@ -145,6 +152,7 @@ class SetTransformer(nn.Module):
         self.n_features, self.d_model, self.n_blocks, self.n_heads = n_features, d_model, n_blocks, n_heads
         self.ff_mult, self.n_classes, self.n_particles = ff_mult, n_classes, n_particles
         self.pooling, self.dropout, self.embed_hidden = pooling, float(dropout), embed_hidden
+        self.trim_padding = bool(trim_padding)
 
         self.register_buffer("input_mean", torch.zeros(n_features))
         self.register_buffer("input_std", torch.ones(n_features))
@@ -257,6 +265,11 @@ class SetTransformer(nn.Module):
     def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         self._check(x, mask)
         mask = mask.bool()
+        if self.trim_padding:
+            used = mask.any(0).nonzero()
+            keep = int(used[-1]) + 1 if len(used) else 1
+            if keep < mask.shape[1]:
+                x, mask = x[:, :keep], mask[:, :keep]
         x = torch.where(mask[..., None], (x - self.input_mean) / self.input_std, torch.zeros((), dtype=x.dtype,
                                                                                              device=x.device))
         h = self.embed_out(self.embed_act(self.embed_in(x)))
@@ -278,7 +291,8 @@ class SetTransformer(nn.Module):
     def extra_repr(self) -> str:
         return (f"n_features={self.n_features}, d_model={self.d_model}, n_blocks={self.n_blocks}, "
                 f"n_heads={self.n_heads}, ff_mult={self.ff_mult}, n_classes={self.n_classes}, "
-                f"n_particles={self.n_particles}, pooling={self.pooling!r}, dropout={self.dropout}")
+                f"n_particles={self.n_particles}, pooling={self.pooling!r}, dropout={self.dropout}, "
+                f"trim_padding={self.trim_padding}")
 
 
 def set_transformer_shape(n_params: float, *, ratio: float = 32.0, head_dim: int = 16, ff_mult: int = 4,

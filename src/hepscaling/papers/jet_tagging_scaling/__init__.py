@@ -13,11 +13,12 @@ Modules: ``config`` (sizes from the profile), ``data`` (JetClass-like jets, spli
     fit = pd_.surface_fit(page.grid, n_boot=page.cfg["n_boot"])
     page.claims.check("size_data.alpha_positive", fit.params["alpha"], error=fit.errors["alpha"])
 """
-from .config import data_config, data_used, load_config, train_sizes
+from .config import data_config, data_used, grid_pairs, load_config, train_sizes
 from .figures import X_LABELS, Y_LABEL, colors, plot_family
 from .grids import feature_points, grid_points, multiplicity_points, point, repetition_points, run_points
 from .page import Page
-from .summaries import (envelope_frontier, fitted_gain, flops_per_nd, fresh_law, group_fits, log_residual_rms, log_slope,
+from .summaries import (curve_envelope_frontier, envelope_frontier, fitted_gain, flops_per_nd, fresh_law, group_fits,
+                        log_residual_rms, log_slope, training_curves,
                         loss_at_largest_D, ordered_by_loss, rank_correlation, repeated_vs_fresh, repetition_fit,
                         summarize, surface_fit)
 
@@ -25,6 +26,7 @@ PAPER = "D"
 
 __all__ = ["PAPER", "Page", "data_config", "data_used", "load_config", "train_sizes", "X_LABELS", "Y_LABEL", "colors",
            "plot_family", "feature_points", "grid_points", "multiplicity_points", "point", "repetition_points",
-           "run_points", "envelope_frontier", "fitted_gain", "flops_per_nd", "fresh_law", "group_fits", "log_residual_rms",
+           "run_points", "grid_pairs", "curve_envelope_frontier", "training_curves", "envelope_frontier",
+           "fitted_gain", "flops_per_nd", "fresh_law", "group_fits", "log_residual_rms",
            "log_slope", "loss_at_largest_D", "ordered_by_loss", "rank_correlation", "repeated_vs_fresh",
            "repetition_fit", "summarize", "surface_fit"]

@@ -11,6 +11,9 @@ The profile is the one source of sizes. Keys of the section (all required; unkno
 ``max_particles``     multiplicity cap of the main grid (highest-pT constituents kept)
 ``N_values``          target non-embedding parameter counts of the grid (:func:`set_transformer_shape`)
 ``D_values``          training-set sizes (jets, all classes) of the grid; every grid run sees each jet once
+``max_ND``            the grid keeps the (N, D) pairs with N · D <= max_ND (N the target count): an isoFLOP-style
+                      corner cut (C ∝ N D), so that the largest models train only on the smaller sets and the
+                      largest sets feed only the smaller models; every N keeps at least its two smallest D
 ``head_dim``, ``width_ratio``, ``ff_mult``   transformer shape: head width, d_model / n_blocks, MLP width / d_model
 ``batch_size``, ``lr``, ``weight_decay``     AdamW with a cosine schedule (not stated in the abstract: chosen, fixed)
 ``eval_every``        validation every so many steps (and at the start and the end); best-validation weights
@@ -38,7 +41,7 @@ PAPER_RANGES = {"D": 1e8}
 
 _SCALARS = {"jets_per_shard": int, "n_val": int, "n_test": int, "feature_set": str, "max_particles": int,
             "head_dim": int, "width_ratio": float, "ff_mult": int, "batch_size": int, "lr": float,
-            "weight_decay": float, "eval_every": int, "n_boot": int, "repeats": int}
+            "weight_decay": float, "eval_every": int, "n_boot": int, "repeats": int, "max_ND": float}
 _LISTS = ("N_values", "D_values")
 _SECTIONS = {"n_per_class": {"train": int, "val": int, "test": int},
              "repetition": {"N": int, "U_values": list, "epochs": list},
@@ -96,6 +99,10 @@ def validate(section: dict, where: str) -> dict:
                 sec[k] = _increasing(sec[k], w)
             else:
                 sec[k] = _value(sec[k], kind, w)
+    short = [N for N in cfg["N_values"] if N * cfg["D_values"][min(1, len(cfg["D_values"]) - 1)] > cfg["max_ND"]]
+    if short:
+        raise ConfigError(f"{where}.max_ND = {cfg['max_ND']:g} leaves N = {short} with fewer than two D values of "
+                          f"{cfg['D_values']} (the grid keeps N · D <= max_ND); raise it or drop those N")
     if min(cfg["repetition"]["epochs"]) < 2:
         raise ConfigError(f"{where}.repetition.epochs must all be >= 2 (one epoch is the fresh-data run), got "
                           f"{cfg['repetition']['epochs']}")
@@ -114,8 +121,14 @@ def validate(section: dict, where: str) -> dict:
 def train_sizes(cfg: dict) -> list[int]:
     """Every training-set size any run uses (D values, U values and the fresh-data D = U · epochs)."""
     r = cfg["repetition"]
-    return sorted({*cfg["D_values"], *cfg["features"]["D_values"], *cfg["multiplicity"]["D_values"],
+    return sorted({*grid_pairs(cfg)[1], *cfg["features"]["D_values"], *cfg["multiplicity"]["D_values"],
                    *r["U_values"], *(u * e for u in r["U_values"] for e in r["epochs"])})
+
+
+def grid_pairs(cfg: dict) -> tuple[list[int], list[int]]:
+    """The (N, D) pairs of the main grid as two lists: every N_values × D_values pair with N · D <= max_ND."""
+    pairs = [(N, D) for N in cfg["N_values"] for D in cfg["D_values"] if N * D <= cfg["max_ND"]]
+    return [p[0] for p in pairs], [p[1] for p in pairs]
 
 
 def load_config(profile: str | dict) -> dict:

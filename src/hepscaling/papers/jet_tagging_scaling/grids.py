@@ -10,7 +10,7 @@ import pandas as pd
 
 from ...scaling.sweep import run_sweep, sweep_directory, with_repeats
 from . import task as _task
-from .config import data_config
+from .config import data_config, grid_pairs
 
 
 def point(N: int, D: int, feature_set: str, max_particles: int, epochs: int = 1) -> dict:
@@ -23,9 +23,9 @@ def _repeat(cfg: dict, points: list[dict]) -> list[dict]:
 
 
 def grid_points(cfg: dict) -> list[dict]:
-    """The N × D grid (one pass over D fresh jets), main inputs and cap."""
-    return _repeat(cfg, [point(N, D, cfg["feature_set"], cfg["max_particles"]) for N in cfg["N_values"]
-                         for D in cfg["D_values"]])
+    """The N × D grid cut at N · D <= max_ND (:func:`~.config.grid_pairs`; one pass over D fresh jets), main inputs
+    and cap."""
+    return _repeat(cfg, [point(N, D, cfg["feature_set"], cfg["max_particles"]) for N, D in zip(*grid_pairs(cfg))])
 
 
 def repetition_points(cfg: dict) -> list[dict]:

@@ -44,13 +44,18 @@ def log_residual_rms(fit) -> float:
 
 def fitted_gain(fit, along: str) -> float:
     """Relative loss decrease of the fitted surface from the smallest to the largest ``along`` ("N" or "D") of the
-    runs, the other variable at its largest value: (L_fit(min) − L_fit(max)) / L_fit(min).  An exponent alone can
-    mislead: a term whose prefactor vanishes over the grid can carry any α."""
+    runs, the other variable at the largest value every ``along`` value was trained with (on a rectangular grid: its
+    largest value; on a grid cut at N · D <= max_ND: the largest D of the largest N, resp. the largest N of the
+    largest D, so that the comparison stays inside the runs): (L_fit(min) − L_fit(max)) / L_fit(min).  An exponent
+    alone can mislead: a term whose prefactor vanishes over the grid can carry any α."""
     N, D = np.asarray(fit.N, float), np.asarray(fit.D, float)
+    runs = pd.DataFrame({"N": N, "D": D})
     if along == "N":
-        lo, hi = fit.predict(N.min(), D.max()), fit.predict(N.max(), D.max())
+        d = float(runs.groupby("N")["D"].max().min())
+        lo, hi = fit.predict(N.min(), d), fit.predict(N.max(), d)
     elif along == "D":
-        lo, hi = fit.predict(N.max(), D.min()), fit.predict(N.max(), D.max())
+        n = float(runs.groupby("D")["N"].max().min())
+        lo, hi = fit.predict(n, D.min()), fit.predict(n, D.max())
     else:
         raise ValueError(f"fitted_gain: along must be 'N' or 'D', got {along!r}")
     return float((lo - hi) / lo)
@@ -62,6 +67,36 @@ def envelope_frontier(grid: pd.DataFrame):
     N_opt ∝ C^a, D_opt ∝ C^b through its interior optima; ``(frontier, None)`` or ``(None, reason)``."""
     try:
         return compute_frontier(grid["n_params"], grid["D"], grid["flops"], grid["test_loss"]), None
+    except FitError as e:
+        return None, str(e)
+
+
+def training_curves(table: pd.DataFrame) -> pd.DataFrame:
+    """The validation checkpoints along every run of a per-run table (``val_curve`` = [step, cumulative training
+    FLOPs, validation loss] per evaluation, recorded by the shared loop): one row per checkpoint after step 0 with
+    ``run`` (the run's row), ``n_params``, ``C`` (FLOPs so far), ``D`` (jets seen so far: C over the run's FLOPs per
+    jet) and ``L`` (validation loss, nats)."""
+    rows = []
+    for i, r in enumerate(table.itertuples()):
+        per_jet = float(r.flops) / float(r.samples_seen)
+        for step, c, v in r.val_curve:
+            if step > 0 and c > 0 and np.isfinite(v):
+                rows.append({"run": i, "n_params": int(r.n_params), "C": float(c), "D": float(c) / per_jet,
+                             "L": float(v)})
+    return pd.DataFrame(rows, columns=["run", "n_params", "C", "D", "L"])
+
+
+def curve_envelope_frontier(table: pd.DataFrame):
+    """Chinchilla's method 1 proper: the lower envelope of the *training curves* (validation loss at every checkpoint
+    of every run against the compute spent so far; each run its own curve, :func:`training_curves`) and power laws
+    N_opt ∝ C^a, D_opt ∝ C^b through its interior optima.  A checkpoint inside a cosine run sits at a higher
+    learning rate than a run that ends there (Hoffmann et al. take the envelope of such curves all the same), so the
+    envelope is slightly pessimistic for the longer runs.  ``(frontier, None)`` or ``(None, reason)``."""
+    cur = training_curves(table)
+    if cur.empty:
+        return None, "no validation checkpoints recorded"
+    try:
+        return compute_frontier(cur["n_params"], cur["D"], cur["C"], cur["L"], runs=cur["run"]), None
     except FitError as e:
         return None, str(e)
 
