@@ -86,6 +86,9 @@ DEFAULT_COLLIDER_ENERGY = 14000.0
 FRAMES = ("partonic", "lab")
 #: channel sets of the (p_T, y) map: one channel; every gluon order; every gluon order plus the recoil class
 CHANNEL_SETS = ("one", "orders", "recoil")
+#: coordinates of a gluon relative to the gluon drawn before it: (Delta y, Delta phi) uniform in a box, or
+#: (Delta R, angle) with Delta R log-uniform above the cut dr_min (the collinear pole made flat)
+PAIR_MAPS = ("box", "dr", "both")
 
 
 def _resolve(cuts: dict | None) -> dict:
@@ -106,8 +109,11 @@ class ColliderPhaseSpace:
 
     def __init__(self, process, collider_energy: float = DEFAULT_COLLIDER_ENERGY, cuts: dict | None = None,
                  pdf: str = DEFAULT_PDF, scale: str | float = "ht/2", sm: SMParameters = DEFAULT, device=None,
-                 ps_map: str = "auto", channels: str = "recoil"):
+                 ps_map: str = "auto", channels: str = "recoil", pair_map: str = "both"):
         self.proc = proc = get_process(process)
+        if pair_map not in PAIR_MAPS:
+            raise ValueError(f"pair_map = {pair_map!r}; expected one of {PAIR_MAPS}")
+        self.pair_map = pair_map
         self.sm = sm
         self.device = torch.device(device) if device is not None else torch.device("cpu")
         if not (isinstance(collider_energy, (int, float)) and math.isfinite(collider_energy) and collider_energy > 0):
@@ -151,13 +157,21 @@ class ColliderPhaseSpace:
         lasts = [self.last] if massive else list(self.gluons)
         if massive and len(self.gluons) >= 2 and channels == "recoil":
             lasts += list(self.gluons)
-        for last in lasts:
-            fixed = tuple(i for i in massive if i != last)
-            for perm in itertools.permutations([i for i in self.gluons if i != last]):
-                self.channels.append((fixed + perm, last))
-                self.channel_class.append(int(bool(massive) and last in self.gluons))
+        self._dr0 = float(self.cuts["dr_min"] or 0.0)
+        has_pair = len(self.gluons) >= 2 and self._dr0 > 0      # a gluon drawn after a gluon in some channel
+        pair_modes = {"box": (False,), "dr": (True,), "both": (False, True)}[pair_map] if has_pair else (False,)
+        for polar in pair_modes:
+            for last in lasts:
+                fixed = tuple(i for i in massive if i != last)
+                for perm in itertools.permutations([i for i in self.gluons if i != last]):
+                    self.channels.append((fixed + perm, last, polar))
+                    self.channel_class.append(int(bool(massive) and last in self.gluons)
+                                              + 2 * int(polar and len(pair_modes) > 1))
         if channels == "one":
             self.channels, self.channel_class = self.channels[:1], [0]
+        # class indices 0..K-1 without gaps (the recoil class exists only with a massive particle)
+        used = sorted(set(self.channel_class))
+        self.channel_class = [used.index(k) for k in self.channel_class]
         self.n_classes = max(self.channel_class) + 1
         self.two_orientations = proc.initial[0] != proc.initial[1]
         if ps_map not in ("auto", "pt_y", "tau_y"):
@@ -180,7 +194,16 @@ class ColliderPhaseSpace:
             self._ymax.append(min(eta, ykin) if (i in self.gluons and eta is not None) else ykin)
         self.norm = (2 * math.pi) ** (4 - 3 * nf) * 2.0 ** (-nf) * 2.0 / self.sqrt_S**2
 
-    def _pt_y(self, u: torch.Tensor, order=None, last=None):
+    def _polar(self, polar: bool, prev: int, i: int) -> bool:
+        """Whether gluon ``i`` is drawn in (Delta R, angle) relative to the previously drawn particle ``prev``."""
+        return polar and self._dr0 > 0 and i in self.gluons and prev in self.gluons
+
+    def _dr_range(self, dy: float):
+        """Lower end and log range of the log-uniform Delta R of a gluon pair whose rapidity difference spans
+        [-dy, dy] (azimuth difference [-pi, pi])."""
+        return self._dr0, math.log(math.hypot(dy, math.pi) / self._dr0)
+
+    def _pt_y(self, u: torch.Tensor, order=None, last=None, polar=False):
         """(p_T, y, phi) map of one channel (the particles drawn in ``order``, ``last`` balancing p_T): final-state
         momenta in the lab frame, x1, x2, Jacobian, inside-the-cuts mask."""
         order = self.others if order is None else order
@@ -198,7 +221,7 @@ class ColliderPhaseSpace:
         jac = jac * 2 * self._ymax[last]
         inside = torch.ones(N, dtype=torch.bool, device=self.device)
         col = 0
-        prev_y, prev_phi, prev_ymax = y_last, torch.zeros_like(y_last), self._ymax[last]
+        prev_y, prev_phi, prev_ymax, prev = y_last, torch.zeros_like(y_last), self._ymax[last], last
         for i in order:
             massive, lo, lr = self._pt[i]
             m = self.masses[i]
@@ -211,12 +234,21 @@ class ColliderPhaseSpace:
                 pt = (lo**-2 - d * u[:, col]) ** -0.5
                 mt = pt
                 jac = jac * pt**4 * d / 2        # pT dpT
-            phi = prev_phi + math.pi * (2 * u[:, col + 1] - 1)
             dy = self._ymax[i] + prev_ymax
-            y = prev_y + dy * (2 * u[:, col + 2] - 1)
+            if self._polar(polar, prev, i):             # (Delta R, angle), Delta R log-uniform: the collinear pole
+                r0, lrr = self._dr_range(dy)     # d^2 Delta / Delta R^2 made flat
+                dr = r0 * torch.exp(lrr * u[:, col + 1])
+                ang = 2 * math.pi * u[:, col + 2]
+                dphi, dyy = dr * torch.sin(ang), dr * torch.cos(ang)
+                inside &= dphi.abs() <= math.pi
+                phi, y = prev_phi + dphi, prev_y + dyy
+                jac = jac * dr**2 * lrr * 2 * math.pi
+            else:
+                phi = prev_phi + math.pi * (2 * u[:, col + 1] - 1)
+                y = prev_y + dy * (2 * u[:, col + 2] - 1)
+                jac = jac * 2 * math.pi * 2 * dy
             inside &= y.abs() <= self._ymax[i]
-            jac = jac * 2 * math.pi * 2 * dy
-            prev_y, prev_phi, prev_ymax = y, phi, self._ymax[i]
+            prev_y, prev_phi, prev_ymax, prev = y, phi, self._ymax[i], i
             px, py = pt * torch.cos(phi), pt * torch.sin(phi)
             pf[:, i] = torch.stack((mt * torch.cosh(y), px, py, mt * torch.sinh(y)), -1)
             ptsum += torch.stack((px, py), -1)
@@ -234,7 +266,7 @@ class ColliderPhaseSpace:
             ok &= pass_cuts(pf, self.gluons, self.cuts)
         return pf, x1, x2, jac, ok, col
 
-    def _pt_y_inverse(self, pf: torch.Tensor, order, last):
+    def _pt_y_inverse(self, pf: torch.Tensor, order, last, polar=False):
         """The point of [0, 1]^(3 n - 2) that channel (``order``, ``last``) maps to the momenta ``pf``, and that
         channel's Jacobian there (the inverse of :meth:`_pt_y`)."""
         N = pf.shape[0]
@@ -247,7 +279,7 @@ class ColliderPhaseSpace:
         ymax_last = self._ymax[last]
         u[:, 3 * len(order)] = (y[:, last] / ymax_last + 1) / 2
         jac = jac * 2 * ymax_last
-        prev_y, prev_phi, prev_ymax = y[:, last], torch.zeros_like(jac), ymax_last
+        prev_y, prev_phi, prev_ymax, prev = y[:, last], torch.zeros_like(jac), ymax_last, last
         for k, i in enumerate(order):
             massive, lo, lr = self._pt[i]
             m = self.masses[i]
@@ -259,11 +291,20 @@ class ColliderPhaseSpace:
                 d = lo**-2 - (self.sqrt_S / 2) ** -2
                 u[:, 3 * k] = (lo**-2 - pt[:, i] ** -2) / d
                 jac = jac * pt[:, i] ** 4 * d / 2
-            u[:, 3 * k + 1] = torch.remainder(phi[:, i] - prev_phi + math.pi, 2 * math.pi) / (2 * math.pi)
+            dphi = torch.remainder(phi[:, i] - prev_phi + math.pi, 2 * math.pi) - math.pi
             dy = self._ymax[i] + prev_ymax
-            u[:, 3 * k + 2] = ((y[:, i] - prev_y) / dy + 1) / 2
-            jac = jac * 2 * math.pi * 2 * dy
-            prev_y, prev_phi, prev_ymax = y[:, i], phi[:, i], self._ymax[i]
+            if self._polar(polar, prev, i):
+                r0, lrr = self._dr_range(dy)
+                dyy = y[:, i] - prev_y
+                dr = torch.clamp(torch.sqrt(dphi**2 + dyy**2), min=1e-300)
+                u[:, 3 * k + 1] = torch.log(dr / r0) / lrr
+                u[:, 3 * k + 2] = torch.remainder(torch.atan2(dphi, dyy), 2 * math.pi) / (2 * math.pi)
+                jac = jac * dr**2 * lrr * 2 * math.pi
+            else:
+                u[:, 3 * k + 1] = (dphi + math.pi) / (2 * math.pi)
+                u[:, 3 * k + 2] = ((y[:, i] - prev_y) / dy + 1) / 2
+                jac = jac * 2 * math.pi * 2 * dy
+            prev_y, prev_phi, prev_ymax, prev = y[:, i], phi[:, i], self._ymax[i], i
         return torch.clamp(u, 0.0, 1.0), jac
 
     def _tau_y(self, u: torch.Tensor):
@@ -294,7 +335,8 @@ class ColliderPhaseSpace:
         space, map Jacobian; 0 outside the cuts or the kinematic range), ``x1``, ``x2`` and ``swapped`` (N,) bool.
         """
         u = u.to(self.device, torch.float64)
-        pf, x1, x2, jac, ok, col = self._pt_y(u) if self.map == "pt_y" else self._tau_y(u)
+        pf, x1, x2, jac, ok, col = (self._pt_y(u, polar=self.channels[0][2]) if self.map == "pt_y"
+                                    else self._tau_y(u))
         return self._weighted(u, pf, x1, x2, jac, ok, col)
 
     def grid(self, n_bins: int = 64):
@@ -341,19 +383,19 @@ class ColliderPhaseSpace:
         pf = torch.zeros((n, nf, 4), dtype=torch.float64, device=self.device)
         x1 = torch.zeros(n, dtype=torch.float64, device=self.device)
         x2, ok = torch.zeros_like(x1), torch.zeros(n, dtype=torch.bool, device=self.device)
-        for c, (order, last) in enumerate(self.channels):
+        for c, (order, last, polar) in enumerate(self.channels):
             sel = ch == c
             if bool(sel.any()):
-                pf[sel], x1[sel], x2[sel], _, ok[sel], _ = self._pt_y(u[sel], order, last)
+                pf[sel], x1[sel], x2[sel], _, ok[sel], _ = self._pt_y(u[sel], order, last, polar)
         density = torch.zeros_like(x1)
         shares = torch.zeros((n, K), dtype=torch.float64, device=self.device)
         if bool(ok.any()):
             pk = pf[ok]
             u_o = u[ok, n_kin:]
             g_k = torch.zeros((pk.shape[0], K), dtype=torch.float64, device=self.device)
-            for c, (order, last) in enumerate(self.channels):
+            for c, (order, last, polar) in enumerate(self.channels):
                 k = self.channel_class[c]
-                uc, jc = self._pt_y_inverse(pk, order, last)
+                uc, jc = self._pt_y_inverse(pk, order, last, polar)
                 g_k[:, k] += grid.grids[k].density(torch.cat((uc, u_o), 1)) / jc
             sizes = torch.tensor([len(c) for c in by_class], dtype=torch.float64, device=self.device)
             g_k = g_k / sizes * grid.alpha.to(self.device)
@@ -430,7 +472,7 @@ def collider_events(process, n_events: int, collider_energy: float = DEFAULT_COL
                     pdf: str = DEFAULT_PDF, scale: str | float = "ht/2", cuts: dict | None = None,
                     frame: str = "partonic", overweight: float = 1e-3, adapt_iterations: int = 8,
                     adapt_points: int = 20000, n_pilot: int = 50000, n_bins: int = 64, ps_map: str = "auto",
-                    channels: str = "recoil", sm: SMParameters = DEFAULT, device=None):
+                    channels: str = "recoil", pair_map: str = "both", sm: SMParameters = DEFAULT, device=None):
     """Unweighted events of ``process`` at a pp collider of energy ``collider_energy`` (GeV).
 
     Returns ``momenta`` (n_events, n, 4) float64 torch (incoming partons first; in the partonic centre-of-mass frame
@@ -440,7 +482,8 @@ def collider_events(process, n_events: int, collider_energy: float = DEFAULT_COL
     (events with weight > 1), ``overweight_share``, ``x1``, ``x2``, ``n_tried``, ``seconds`` (of which
     ``seconds_adapt`` for VEGAS), the channel set (``channels``, ``n_channels``, the adapted class weights
     ``channel_weights``) and the settings. ``channels`` selects the multichannel set of the (p_T, y) map
-    (:data:`CHANNEL_SETS`; "recoil" by default, "orders" the previous default, see the module docstring).
+    (:data:`CHANNEL_SETS`; "recoil" by default, "orders" the previous default, see the module docstring);
+    ``pair_map`` how a gluon is drawn relative to the gluon before it (:data:`PAIR_MAPS`; "both" by default).
     """
     t0 = time.time()
     if frame not in FRAMES:
@@ -449,7 +492,7 @@ def collider_events(process, n_events: int, collider_energy: float = DEFAULT_COL
         raise ValueError(f"n_events must be a positive integer, got {n_events!r}")
     if not (0 < overweight < 0.1):
         raise ValueError(f"overweight = {overweight!r}: expected a fraction in (0, 0.1)")
-    ps = ColliderPhaseSpace(process, collider_energy, cuts, pdf, scale, sm, device, ps_map, channels)
+    ps = ColliderPhaseSpace(process, collider_energy, cuts, pdf, scale, sm, device, ps_map, channels, pair_map)
     proc = ps.proc
     gen = torch.Generator().manual_seed(int(seed))
     grid = ps.grid(n_bins)
@@ -520,7 +563,7 @@ def collider_events(process, n_events: int, collider_energy: float = DEFAULT_COL
         "efficiency": n_have / n_tried, "n_tried": n_tried, "w_max": w_max, "weights": wts,
         "overweight": overweight, "overweight_fraction": float(over.float().mean()), "overweight_share": share,
         "x1": xs[:, 0], "x2": xs[:, 1], "seconds": time.time() - t0, "seconds_adapt": t_adapt,
-        "channels": channels, "n_channels": len(ps.channels),
+        "channels": channels, "pair_map": pair_map, "n_channels": len(ps.channels),
         "channel_weights": [float(a) for a in getattr(grid, "alpha", torch.ones(1))],
     }
     report(f"{proc.name}: {n_events} events, sigma = {info['cross_section_pb']:.5g} +- "
