@@ -221,7 +221,7 @@ class ColliderPhaseSpace:
         jac = jac * 2 * self._ymax[last]
         inside = torch.ones(N, dtype=torch.bool, device=self.device)
         col = 0
-        prev_y, prev_phi, prev_ymax, prev = y_last, torch.zeros_like(y_last), self._ymax[last], last
+        prev_y, prev_phi, prev_ymax, prev = y_last, torch.zeros_like(y_last), self._ymax[last], -1
         for i in order:
             massive, lo, lr = self._pt[i]
             m = self.masses[i]
@@ -266,45 +266,56 @@ class ColliderPhaseSpace:
             ok &= pass_cuts(pf, self.gluons, self.cuts)
         return pf, x1, x2, jac, ok, col
 
-    def _pt_y_inverse(self, pf: torch.Tensor, order, last, polar=False):
-        """The point of [0, 1]^(3 n - 2) that channel (``order``, ``last``) maps to the momenta ``pf``, and that
-        channel's Jacobian there (the inverse of :meth:`_pt_y`)."""
-        N = pf.shape[0]
+    def _kinematics(self, pf: torch.Tensor) -> dict:
+        """p_T, rapidity and azimuth of the momenta ``pf``, and a store for :meth:`_pt_y_inverse`'s per-particle
+        and per-pair coordinates (the same in every channel that draws them alike)."""
         E, px, py, pz = pf.unbind(-1)
-        pt = torch.sqrt(px**2 + py**2)
-        y = 0.5 * torch.log(torch.clamp(E + pz, min=1e-300) / torch.clamp(E - pz, min=1e-300))
-        phi = torch.atan2(py, px)
+        return {"pt": torch.sqrt(px**2 + py**2), "phi": torch.atan2(py, px),
+                "y": 0.5 * torch.log(torch.clamp(E + pz, min=1e-300) / torch.clamp(E - pz, min=1e-300))}
+
+    def _pt_y_inverse(self, pf: torch.Tensor, order, last, polar=False, kin: dict | None = None):
+        """The point of [0, 1]^(3 n - 2) that channel (``order``, ``last``) maps to the momenta ``pf``, and that
+        channel's Jacobian there (the inverse of :meth:`_pt_y`); ``kin`` from :meth:`_kinematics` (shared by the
+        channels of one batch)."""
+        kin = self._kinematics(pf) if kin is None else kin
+        pt, y, phi = kin["pt"], kin["y"], kin["phi"]
+        N = pf.shape[0]
         u = torch.empty((N, 3 * len(order) + 1), dtype=pf.dtype, device=pf.device)
-        jac = torch.full((N,), self.norm, dtype=pf.dtype, device=pf.device)
         ymax_last = self._ymax[last]
         u[:, 3 * len(order)] = (y[:, last] / ymax_last + 1) / 2
-        jac = jac * 2 * ymax_last
-        prev_y, prev_phi, prev_ymax, prev = y[:, last], torch.zeros_like(jac), ymax_last, last
+        jac = torch.full((N,), self.norm * 2 * ymax_last, dtype=pf.dtype, device=pf.device)
+        prev = -1
         for k, i in enumerate(order):
-            massive, lo, lr = self._pt[i]
-            m = self.masses[i]
-            if massive:
-                mt = torch.sqrt(m * m + pt[:, i] ** 2)
-                u[:, 3 * k] = torch.log(mt / lo) / lr
-                jac = jac * mt**2 * lr
-            else:
-                d = lo**-2 - (self.sqrt_S / 2) ** -2
-                u[:, 3 * k] = (lo**-2 - pt[:, i] ** -2) / d
-                jac = jac * pt[:, i] ** 4 * d / 2
-            dphi = torch.remainder(phi[:, i] - prev_phi + math.pi, 2 * math.pi) - math.pi
-            dy = self._ymax[i] + prev_ymax
-            if self._polar(polar, prev, i):
-                r0, lrr = self._dr_range(dy)
-                dyy = y[:, i] - prev_y
-                dr = torch.clamp(torch.sqrt(dphi**2 + dyy**2), min=1e-300)
-                u[:, 3 * k + 1] = torch.log(dr / r0) / lrr
-                u[:, 3 * k + 2] = torch.remainder(torch.atan2(dphi, dyy), 2 * math.pi) / (2 * math.pi)
-                jac = jac * dr**2 * lrr * 2 * math.pi
-            else:
-                u[:, 3 * k + 1] = (dphi + math.pi) / (2 * math.pi)
-                u[:, 3 * k + 2] = ((y[:, i] - prev_y) / dy + 1) / 2
-                jac = jac * 2 * math.pi * 2 * dy
-            prev_y, prev_phi, prev_ymax, prev = y[:, i], phi[:, i], self._ymax[i], i
+            key = ("pt", i)
+            if key not in kin:
+                massive, lo, lr = self._pt[i]
+                if massive:
+                    mt = torch.sqrt(self.masses[i] ** 2 + pt[:, i] ** 2)
+                    kin[key] = (torch.log(mt / lo) / lr, mt**2 * lr)
+                else:
+                    d = lo**-2 - (self.sqrt_S / 2) ** -2
+                    kin[key] = ((lo**-2 - pt[:, i] ** -2) / d, pt[:, i] ** 4 * d / 2)
+            u[:, 3 * k], j_pt = kin[key]
+            pol = self._polar(polar, prev, i)
+            key = ("pair", prev, i, last if prev < 0 else None, pol)
+            if key not in kin:
+                p_y = y[:, last] if prev < 0 else y[:, prev]
+                p_phi = 0.0 if prev < 0 else phi[:, prev]
+                dy = self._ymax[i] + self._ymax[last if prev < 0 else prev]
+                dphi = torch.remainder(phi[:, i] - p_phi + math.pi, 2 * math.pi) - math.pi
+                if pol:
+                    r0, lrr = self._dr_range(dy)
+                    dyy = y[:, i] - p_y
+                    dr = torch.clamp(torch.sqrt(dphi**2 + dyy**2), min=1e-300)
+                    kin[key] = (torch.log(dr / r0) / lrr,
+                                torch.remainder(torch.atan2(dphi, dyy), 2 * math.pi) / (2 * math.pi),
+                                dr**2 * lrr * 2 * math.pi)
+                else:
+                    kin[key] = ((dphi + math.pi) / (2 * math.pi), ((y[:, i] - p_y) / dy + 1) / 2,
+                                2 * math.pi * 2 * dy)
+            u[:, 3 * k + 1], u[:, 3 * k + 2], j_pair = kin[key]
+            jac = jac * j_pt * j_pair
+            prev = i
         return torch.clamp(u, 0.0, 1.0), jac
 
     def _tau_y(self, u: torch.Tensor):
@@ -393,9 +404,10 @@ class ColliderPhaseSpace:
             pk = pf[ok]
             u_o = u[ok, n_kin:]
             g_k = torch.zeros((pk.shape[0], K), dtype=torch.float64, device=self.device)
+            kin = self._kinematics(pk)
             for c, (order, last, polar) in enumerate(self.channels):
                 k = self.channel_class[c]
-                uc, jc = self._pt_y_inverse(pk, order, last, polar)
+                uc, jc = self._pt_y_inverse(pk, order, last, polar, kin)
                 g_k[:, k] += grid.grids[k].density(torch.cat((uc, u_o), 1)) / jc
             sizes = torch.tensor([len(c) for c in by_class], dtype=torch.float64, device=self.device)
             g_k = g_k / sizes * grid.alpha.to(self.device)
