@@ -30,8 +30,9 @@ GOAL_EVENTS = {"u u~ > t t~ h": 10**6, "u u~ > z g": 10**6, "u d~ > w+ z": 10**6
                "g g > g g g g": 10**5}
 GOAL_SECONDS = {10**6: 600, 10**5: 1800}
 #: VEGAS iterations, points per iteration, pilot points where the default (8, 2e4, 5e4) is too short: Z g g g g's
-#: 48 channels in two grids (efficiency ~3e-3 after 8 iterations, ~1e-2 after 16; hepscaling.amplitudes.collider)
-ADAPT = {"u u~ > z g g g g": [16, 20000, 50000]}
+#: 96 channels in four grids need 16 iterations, and its maximum weight a larger pilot (the pilot's points are
+#: unweighted like every later batch, so a larger pilot costs nothing when the events need more points anyway)
+ADAPT = {"u u~ > z g g g g": [16, 20000, 200000]}
 
 
 def main(argv=None):
@@ -55,6 +56,9 @@ def main(argv=None):
     ap.add_argument("--adapt", type=int, nargs=3, default=None, metavar=("ITER", "POINTS", "PILOT"),
                     help="the generator's VEGAS iterations, points per iteration and pilot points (default: "
                          "8 20000 50000, ADAPT for the processes listed there)")
+    ap.add_argument("--overweight", type=float, default=1e-3,
+                    help="the generator's overweight fraction (share of the cross section above w_max, kept as "
+                         "weighted events)")
     ap.add_argument("--name", default="collider", help="result name: data/benchmarks/<name>.json")
     args = ap.parse_args(argv)
     if args.compare_pair_map and not args.compare_channels:
@@ -72,7 +76,7 @@ def main(argv=None):
         t0, c0 = time.perf_counter(), time.process_time()
         adapt = args.adapt or ADAPT.get(proc, [8, 20000, 50000])
         it, pts, pil = adapt
-        kw = dict(seed=1, adapt_iterations=it, adapt_points=pts, n_pilot=pil)
+        kw = dict(seed=1, adapt_iterations=it, adapt_points=pts, n_pilot=pil, overweight=args.overweight)
         _, _, ours = collider_events(proc, args.events, channels=args.channels, pair_map=args.pair_map, **kw)
         t_ours, cpu_ours = time.perf_counter() - t0, time.process_time() - c0
         r = {"process": proc, "events": args.events, "efficiency_flat_1TeV": flat["efficiency"],
@@ -80,7 +84,7 @@ def main(argv=None):
              "events_flat": args.flat_events, "events_per_s_flat": args.flat_events / t_flat, "events_per_s_collider": args.events / t_ours,
              "cross_section_pb": ours["cross_section_pb"], "cross_section_error_pb": ours["cross_section_error_pb"],
              "overweight_share": ours["overweight_share"], "channels": args.channels, "pair_map": args.pair_map,
-             "n_channels": ours["n_channels"], "channel_weights": ours["channel_weights"], "adapt": list(adapt)}
+             "overweight": args.overweight, "n_channels": ours["n_channels"], "channel_weights": ours["channel_weights"], "adapt": list(adapt)}
         if args.compare_channels:
             t0 = time.perf_counter()
             try:
