@@ -24,25 +24,37 @@ choice of the gluon that balances p_T), so that every pair of gluons is a neighb
 in some channel; with a massive particle and two or more gluons (``channels="recoil"``, the default) a second class
 of channels draws the massive particles first and lets each gluon in turn balance p_T — the events where the gluons
 recoil against each other and the Z (W) is soft, which the first class only reaches through a cancellation between
-independently drawn p_T's. Channels related by a permutation of the identical gluons form one class and share one
-VEGAS grid (their optimal maps are the same up to relabelling); each class has its own grid, adapted on the points
-it drew, and a channel weight alpha_k adapted towards minimum variance (:class:`.adaptive.MultiChannelGrids`). Each
-point is weighted by the density of all channels together. Realised unweighting efficiencies (accepted / tried,
-cuts included; 2-core development machine, seeds 1-3; flat RAMBO at a fixed sqrt(s) = 1 TeV for scale, its
-maximum weight the 0.9999 quantile of a 5e4 pilot: ~1.8e-3 for each of Z g g, Z g g g, Z g g g g, 1.1e-3 for
-g g > g g g g; 3-5e-4 with our reduced-maximum rule):
+independently drawn p_T's. A gluon drawn after another gluon is placed relative to it either in a box of
+(Delta y, Delta phi) or (``pair_map``, :data:`PAIR_MAPS`) in (Delta R, angle) with Delta R log-uniform from the cut
+``dr_min`` to the corner of that box — the collinear pole d^2 Delta / Delta R^2 made flat, which a separable grid in
+(Delta y, Delta phi) cannot follow; the default ``pair_map="both"`` has each channel in both forms, as classes of
+their own (the (Delta R, angle) form undersamples widely separated gluons, the box form the nearly collinear ones;
+the adapted channel weights put ~0.5-0.7 on the (Delta R, angle) gluon orders for Z + 3, 4 g). Channels related by a
+permutation of the identical gluons form one class and share one VEGAS grid (their optimal maps are the same up to
+relabelling); each class has its own grid, adapted on the points it drew, and a channel weight alpha_k adapted
+towards minimum variance (:class:`.adaptive.MultiChannelGrids`). Each point is weighted by the density of all
+channels together. Realised unweighting efficiencies (accepted / tried, cuts included, ``overweight`` 1e-3; 2-core
+development machine, seeds 1-3; flat RAMBO at a fixed sqrt(s) = 1 TeV for scale, its maximum weight the 0.9999
+quantile of a 5e4 pilot: ~1.8e-3 for each of Z g g, Z g g g, Z g g g g, 1.1e-3 for g g > g g g g; 3-5e-4 with our
+reduced-maximum rule):
 
 * Z g g, 4 x 1e4 adaptation points, 2e4 pilot (seed 1): 0.014 with the gluon orders alone, 0.064 with the recoil
-  class;
+  class (box pairs), 0.077 with (Delta R, angle) pairs, 0.107 with both (the default);
 * Z g g g, 8 x 2e4 adaptation points, 5e4 pilot: 0.010 / 0.009 / (pilot missed the tail) with the gluon orders
-  alone; 0.022 / 0.036 / 0.031 with the recoil class;
+  alone; 0.022 / 0.036 / 0.031 with the recoil class (box pairs); 0.040 (seed 1) with both pair maps;
 * Z g g g g, the same settings: 0.0035 (orders, seed 0), 0.003 / 0.002 (recoil, seeds 1, 2); with 16 x 2e4
-  adaptation points: 0.0024 (orders, seed 1), 0.013 / 0.009 (recoil, seeds 1, 2) — its 48 channels in two grids
-  need the longer adaptation;
-* W Z g g, 10 x 2e4 adaptation points, 3e5 pilot (seed 0): 0.0013 (orders), 0.0079 (recoil);
-* g g > g g g g (24 channels, one class), 8 x 2e4: 0.040.
+  adaptation points: 0.0024 (orders, seed 1), 0.013 / 0.009 (recoil, box pairs, seeds 1, 2); 0.017 (both pair maps,
+  seed 1) and, seed 2, 0.012-0.020 on each of four 5e4 pilots, 0.015 on the four together (0.022 at ``overweight``
+  3e-3, 0.038 at 1e-2) — its 96 channels in four grids need the longer adaptation (24 iterations: no gain);
+* W Z g g, 10 x 2e4 adaptation points, 3e5 pilot (seed 0): 0.0013 (orders), 0.0079 (recoil, box pairs);
+* g g > g g g g (24 channels, one class; box pairs), 8 x 2e4: 0.040.
 
-The adaptation costs |M|^2 calls too: about 1.6e5 for Z g g g g at 16 x 2e4 (about half the points fail the cuts).
+The weights left above ~60 x the mean after that adaptation (Z g g g g) are widely separated gluons with one
+momentum fraction x ~ 0.3-0.5, where the PDFs fall steeply and which no channel follows: x1, x2 are functions of
+all momenta in this map.
+
+The adaptation costs |M|^2 calls too: about 1.7e5 for Z g g g g at 16 x 2e4 (about half the points fail the cuts);
+its 96 channels cost ~0.1 ms of CPU per point for the multichannel density, against ~0.25 ms per |M|^2.
 
 A q q~' initial state adds one coordinate: which beam carries which parton. VEGAS (:mod:`.adaptive`) adapts the
 map over all 3 n - 2 (+1) coordinates; the unweighting then accepts a point with probability min(1, w / w_max).
