@@ -45,7 +45,10 @@ reduced-maximum rule):
 * Z g g g g, the same settings: 0.0035 (orders, seed 0), 0.003 / 0.002 (recoil, seeds 1, 2); with 16 x 2e4
   adaptation points: 0.0024 (orders, seed 1), 0.013 / 0.009 (recoil, box pairs, seeds 1, 2); 0.017 (both pair maps,
   seed 1) and, seed 2, 0.012-0.020 on each of four 5e4 pilots, 0.015 on the four together (0.022 at ``overweight``
-  3e-3, 0.038 at 1e-2) — its 96 channels in four grids need the longer adaptation (24 iterations: no gain);
+  3e-3, 0.038 at 1e-2) — its 96 channels in four grids need the longer adaptation (24 iterations: no gain). A 5e4
+  pilot misses part of the weight tail: with a 2e5 pilot (seed 1, the grid of the 0.017 above) the realised
+  efficiency is 0.0071 at a realised overweight share of 5.8e-4 (benchmarks/bench_collider.py); the same caveat
+  applies to every 5e4-pilot number here;
 * W Z g g, 10 x 2e4 adaptation points, 3e5 pilot (seed 0): 0.0013 (orders), 0.0079 (recoil, box pairs);
 * g g > g g g g (24 channels, one class; box pairs), 8 x 2e4: 0.040.
 
