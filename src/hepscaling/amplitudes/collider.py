@@ -48,7 +48,9 @@ reduced-maximum rule):
   3e-3, 0.038 at 1e-2) — its 96 channels in four grids need the longer adaptation (24 iterations: no gain). A 5e4
   pilot misses part of the weight tail: with a 2e5 pilot (seed 1, the grid of the 0.017 above) the realised
   efficiency is 0.0071 at a realised overweight share of 5.8e-4 (benchmarks/bench_collider.py); the same caveat
-  applies to every 5e4-pilot number here;
+  applies to every 5e4-pilot number here. Estimated on 2e5-point pilots (mean of min(1, w / w_max), overweight
+  1e-3 / 3e-3 / 1e-2): recoil class with box pairs (the previous default), seed 1: 0.0039 / 0.0069 / 0.021; both
+  pair maps, seed 1: 0.012 / 0.019 / 0.032, seed 2: 0.0072 / 0.017 / 0.033;
 * W Z g g, 10 x 2e4 adaptation points, 3e5 pilot (seed 0): 0.0013 (orders), 0.0079 (recoil, box pairs);
 * g g > g g g g (24 channels, one class; box pairs), 8 x 2e4: 0.040.
 
