@@ -13,10 +13,8 @@
 # %% [markdown]
 # # Figure 9 and Table 9 — the LLoCa-Transformer on q q̄ → Z + 4 g
 #
-# **Replaced (quick and tiny profiles):** q q̄ → Z + 4 g by the largest Z + n g the profile can afford (quick: Z + 3 g,
-# tiny: Z + g; the line under the data table names this run's) — our pp event generator reaches an unweighting
-# efficiency of ~10⁻² on Z + 4 g only after a long VEGAS adaptation, ~10 minutes on 2 cores for the quick profile's
-# event set. The `paper` profile runs Z + 4 g itself (`processes.lloca.process`).
+# **Replaced (tiny profile only):** q q̄ → Z + 4 g by Z + g, the line under the data table names this run's process;
+# the quick and `paper` profiles run Z + 4 g itself (`processes.lloca.process`; quick: up to D = 3,000 events).
 #
 # **What the paper shows (§5).** On Zgggg, the process with the most identical particles, the LLoCa-Transformer
 # (Lorentz-equivariant, permutation-symmetric, 6·10⁶ parameters) and MLP-I scale with the same α_D (Table 9:

@@ -51,6 +51,7 @@ def test_pdf_table_matches_pythia(name):
     ({"frame": "breit"}, "frame"),
     ({"overweight": 0.5}, "overweight"),
     ({"channels": "all"}, "channels"),
+    ({"pair_map": "polar"}, "pair_map"),
 ])
 def test_bad_input_names_the_parameter(kwargs, word):
     kw = {"process": "u u~ > z g", "n_events": 10, **kwargs}
@@ -163,15 +164,17 @@ def test_cross_section_equals_fixed_sqrt_s_integral_folded_with_the_luminosity()
     ("u u~ > t t~ h", [("pt_y", "recoil"), ("tau_y", "recoil")]),
     ("u u~ > z g g", [("pt_y", "recoil"), ("tau_y", "recoil")]),
     ("u u~ > z g g", [("pt_y", "recoil"), ("pt_y", "orders"), ("pt_y", "one")]),
+    ("u u~ > z g g", [("pt_y", "recoil", "both"), ("pt_y", "recoil", "box"), ("pt_y", "recoil", "dr")]),
     ("g g > g g g", [("pt_y", "recoil"), ("tau_y", "recoil")]),
 ])
 def test_phase_space_maps_give_one_cross_section(process, settings):
     """Through the (p_T, y) map (Kleiss-Pittau multichannel over gluon orders and recoiling gluons, per-class VEGAS
     grids, adaptive channel weights; or the gluon orders alone, one class; or one channel) and through the (tau, Y) +
-    RAMBO map: one cross section within the Monte-Carlo errors."""
+    RAMBO map; a gluon drawn relative to the previous gluon in (Delta y, Delta phi), in (log Delta R, angle) or
+    both as channel classes): one cross section within the Monte-Carlo errors."""
     out = []
-    for ps_map, channels in settings:      # weighted estimates after VEGAS adaptation (no unweighting)
-        ps = ColliderPhaseSpace(process, ps_map=ps_map, channels=channels)
+    for ps_map, channels, *pair in settings:      # weighted estimates after VEGAS adaptation (no unweighting)
+        ps = ColliderPhaseSpace(process, ps_map=ps_map, channels=channels, pair_map=(pair or ["both"])[0])
         grid, g = ps.grid(), torch.Generator().manual_seed(2)
         for it in range(6):
             mom, w, rec, _, _ = ps.sample(grid, 10000, g)
@@ -189,12 +192,14 @@ def test_phase_space_maps_give_one_cross_section(process, settings):
         assert abs(a - b) < 4 * math.hypot(ea, eb), out
 
 
-def test_multichannel_density_is_normalised():
+@pytest.mark.parametrize("pair_map, n_classes", [("box", 2), ("dr", 2), ("both", 4)])
+def test_multichannel_density_is_normalised(pair_map, n_classes):
     """The multichannel density g(x) of the recoil channel set integrates to one over the (p_T, y) variables: the
     mean of 1/g over points drawn uniformly from one channel's box, weighted by that channel's Jacobian, is the
-    phase-space volume — checked as <1 / g> = <J_1> (both estimate the same volume) for Z g g."""
-    ps = ColliderPhaseSpace("u u~ > z g g", channels="recoil")
-    assert ps.n_classes == 2 and len(ps.channels) == 4
+    phase-space volume — checked as <1 / g> = <J_1> (both estimate the same volume) for Z g g; with the gluon pair
+    drawn in (Delta y, Delta phi), in (log Delta R, angle) or both (each a class of its own)."""
+    ps = ColliderPhaseSpace("u u~ > z g g", channels="recoil", pair_map=pair_map)
+    assert ps.n_classes == n_classes and len(ps.channels) == 2 * n_classes
     grid = ps.grid()
     g = torch.Generator().manual_seed(3)
     _, w_mc, _, _, _ = ps.sample(grid, 200000, g)          # weight = PDFs * flux / g(x)
@@ -206,6 +211,24 @@ def test_multichannel_density_is_normalised():
     assert abs(a - b) < 4 * math.hypot(ea, eb), (a, ea, b, eb)
 
 
+@pytest.mark.parametrize("process", ["u u~ > z g g g", "g g > g g g"])
+def test_every_channel_inverts_its_map(process):
+    """For every channel of the default set (gluon orders, recoiling gluons; (Delta y, Delta phi) and (log Delta R,
+    angle) pairs), the inverse map recovers the point of the unit cube and the Jacobian of the forward map, for all
+    points inside the cuts (the per-particle and per-pair coordinates shared between channels included)."""
+    ps = ColliderPhaseSpace(process)
+    assert any(polar for _, _, polar in ps.channels) and not all(polar for _, _, polar in ps.channels)
+    g = torch.Generator().manual_seed(7)
+    n_kin = 3 * len(ps.others) + 1
+    for order, last, polar in ps.channels:
+        u = torch.rand((4000, n_kin), generator=g, dtype=torch.float64)
+        pf, _, _, jac, ok, _ = ps._pt_y(u, order, last, polar)
+        assert int(ok.sum()) > 50
+        uc, jc = ps._pt_y_inverse(pf[ok], order, last, polar, ps._kinematics(pf[ok]))
+        torch.testing.assert_close(uc, u[ok], rtol=0, atol=1e-9)
+        torch.testing.assert_close(jc, jac[ok], rtol=1e-9, atol=0)
+
+
 def test_channel_weights_adapt_and_seed_reproduces():
     """Kleiss-Pittau channel weights move away from equal (and stay above their floor) after adaptation on
     Z g g, and one seed gives the same events twice."""
@@ -214,7 +237,7 @@ def test_channel_weights_adapt_and_seed_reproduces():
     m2, me2, i2 = collider_events("u u~ > z g g", 100, seed=5, **kw)
     assert torch.equal(m1, m2) and torch.equal(me1, me2)
     a = i1["channel_weights"]
-    assert len(a) == 2 and abs(sum(a) - 1) < 1e-12 and min(a) >= 0.05 - 1e-12 and abs(a[0] - 0.5) > 0.01
+    assert len(a) == 4 and abs(sum(a) - 1) < 1e-12 and min(a) >= 0.025 - 1e-12 and abs(a[0] - 0.25) > 0.01
 
 
 def test_unweighted_events_follow_the_weighted_distribution():

@@ -48,12 +48,10 @@ class VegasGrid:
         """The sampling density at points ``x`` (n, len(dims)) of the coordinates ``dims`` (all by default): the
         product over those coordinates of 1 / (n_bins * width of the bin holding x)."""
         dims = list(range(self.dim)) if dims is None else list(dims)
-        out = torch.ones(x.shape[0], dtype=self.dtype, device=self.device)
-        for k, d in enumerate(dims):
-            b = torch.clamp(torch.searchsorted(self.edges[d], x[:, k].contiguous(), right=True) - 1, 0,
-                            self.n_bins - 1)
-            out = out / (self.n_bins * self.widths[d, b])
-        return out
+        edges = self.edges[dims]
+        b = torch.clamp(torch.searchsorted(edges, x.T.contiguous(), right=True) - 1, 0, self.n_bins - 1)
+        w = torch.gather(edges[:, 1:] - edges[:, :-1], 1, b)          # (len(dims), n): the width of each bin
+        return 1 / (self.n_bins * w).prod(0)
 
     def jacobian(self, idx: torch.Tensor, dims) -> torch.Tensor:
         """The Jacobian of the coordinates ``dims`` for points in the bins ``idx`` (n, len(dims))."""

@@ -24,25 +24,42 @@ choice of the gluon that balances p_T), so that every pair of gluons is a neighb
 in some channel; with a massive particle and two or more gluons (``channels="recoil"``, the default) a second class
 of channels draws the massive particles first and lets each gluon in turn balance p_T — the events where the gluons
 recoil against each other and the Z (W) is soft, which the first class only reaches through a cancellation between
-independently drawn p_T's. Channels related by a permutation of the identical gluons form one class and share one
-VEGAS grid (their optimal maps are the same up to relabelling); each class has its own grid, adapted on the points
-it drew, and a channel weight alpha_k adapted towards minimum variance (:class:`.adaptive.MultiChannelGrids`). Each
-point is weighted by the density of all channels together. Realised unweighting efficiencies (accepted / tried,
-cuts included; 2-core development machine, seeds 1-3; flat RAMBO at a fixed sqrt(s) = 1 TeV for scale, its
-maximum weight the 0.9999 quantile of a 5e4 pilot: ~1.8e-3 for each of Z g g, Z g g g, Z g g g g, 1.1e-3 for
-g g > g g g g; 3-5e-4 with our reduced-maximum rule):
+independently drawn p_T's. A gluon drawn after another gluon is placed relative to it either in a box of
+(Delta y, Delta phi) or (``pair_map``, :data:`PAIR_MAPS`) in (Delta R, angle) with Delta R log-uniform from the cut
+``dr_min`` to the corner of that box — the collinear pole d^2 Delta / Delta R^2 made flat, which a separable grid in
+(Delta y, Delta phi) cannot follow; the default ``pair_map="both"`` has each channel in both forms, as classes of
+their own (the (Delta R, angle) form undersamples widely separated gluons, the box form the nearly collinear ones;
+the adapted channel weights put ~0.5-0.7 on the (Delta R, angle) gluon orders for Z + 3, 4 g). Channels related by a
+permutation of the identical gluons form one class and share one VEGAS grid (their optimal maps are the same up to
+relabelling); each class has its own grid, adapted on the points it drew, and a channel weight alpha_k adapted
+towards minimum variance (:class:`.adaptive.MultiChannelGrids`). Each point is weighted by the density of all
+channels together. Realised unweighting efficiencies (accepted / tried, cuts included, ``overweight`` 1e-3; 2-core
+development machine, seeds 1-3; flat RAMBO at a fixed sqrt(s) = 1 TeV for scale, its maximum weight the 0.9999
+quantile of a 5e4 pilot: ~1.8e-3 for each of Z g g, Z g g g, Z g g g g, 1.1e-3 for g g > g g g g; 3-5e-4 with our
+reduced-maximum rule):
 
 * Z g g, 4 x 1e4 adaptation points, 2e4 pilot (seed 1): 0.014 with the gluon orders alone, 0.064 with the recoil
-  class;
+  class (box pairs), 0.077 with (Delta R, angle) pairs, 0.107 with both (the default);
 * Z g g g, 8 x 2e4 adaptation points, 5e4 pilot: 0.010 / 0.009 / (pilot missed the tail) with the gluon orders
-  alone; 0.022 / 0.036 / 0.031 with the recoil class;
+  alone; 0.022 / 0.036 / 0.031 with the recoil class (box pairs); 0.040 (seed 1) with both pair maps;
 * Z g g g g, the same settings: 0.0035 (orders, seed 0), 0.003 / 0.002 (recoil, seeds 1, 2); with 16 x 2e4
-  adaptation points: 0.0024 (orders, seed 1), 0.013 / 0.009 (recoil, seeds 1, 2) — its 48 channels in two grids
-  need the longer adaptation;
-* W Z g g, 10 x 2e4 adaptation points, 3e5 pilot (seed 0): 0.0013 (orders), 0.0079 (recoil);
-* g g > g g g g (24 channels, one class), 8 x 2e4: 0.040.
+  adaptation points: 0.0024 (orders, seed 1), 0.013 / 0.009 (recoil, box pairs, seeds 1, 2); 0.017 (both pair maps,
+  seed 1) and, seed 2, 0.012-0.020 on each of four 5e4 pilots, 0.015 on the four together (0.022 at ``overweight``
+  3e-3, 0.038 at 1e-2) — its 96 channels in four grids need the longer adaptation (24 iterations: no gain). A 5e4
+  pilot misses part of the weight tail: with a 2e5 pilot (seed 1, the grid of the 0.017 above) the realised
+  efficiency is 0.0071 at a realised overweight share of 5.8e-4 (benchmarks/bench_collider.py); the same caveat
+  applies to every 5e4-pilot number here. Estimated on 2e5-point pilots (mean of min(1, w / w_max), overweight
+  1e-3 / 3e-3 / 1e-2): recoil class with box pairs (the previous default), seed 1: 0.0039 / 0.0069 / 0.021; both
+  pair maps, seed 1: 0.012 / 0.019 / 0.032, seed 2: 0.0072 / 0.017 / 0.033;
+* W Z g g, 10 x 2e4 adaptation points, 3e5 pilot (seed 0): 0.0013 (orders), 0.0079 (recoil, box pairs);
+* g g > g g g g (24 channels, one class; box pairs), 8 x 2e4: 0.040.
 
-The adaptation costs |M|^2 calls too: about 1.6e5 for Z g g g g at 16 x 2e4 (about half the points fail the cuts).
+The weights left above ~60 x the mean after that adaptation (Z g g g g) are widely separated gluons with one
+momentum fraction x ~ 0.3-0.5, where the PDFs fall steeply and which no channel follows: x1, x2 are functions of
+all momenta in this map.
+
+The adaptation costs |M|^2 calls too: about 1.7e5 for Z g g g g at 16 x 2e4 (about half the points fail the cuts);
+its 96 channels cost ~0.1 ms of CPU per point for the multichannel density, against ~0.25 ms per |M|^2.
 
 A q q~' initial state adds one coordinate: which beam carries which parton. VEGAS (:mod:`.adaptive`) adapts the
 map over all 3 n - 2 (+1) coordinates; the unweighting then accepts a point with probability min(1, w / w_max).
@@ -92,6 +109,9 @@ DEFAULT_COLLIDER_ENERGY = 14000.0
 FRAMES = ("partonic", "lab")
 #: channel sets of the (p_T, y) map: one channel; every gluon order; every gluon order plus the recoil class
 CHANNEL_SETS = ("one", "orders", "recoil")
+#: coordinates of a gluon relative to the gluon drawn before it: (Delta y, Delta phi) uniform in a box, or
+#: (Delta R, angle) with Delta R log-uniform above the cut dr_min (the collinear pole made flat)
+PAIR_MAPS = ("box", "dr", "both")
 
 
 def _resolve(cuts: dict | None) -> dict:
@@ -112,8 +132,11 @@ class ColliderPhaseSpace:
 
     def __init__(self, process, collider_energy: float = DEFAULT_COLLIDER_ENERGY, cuts: dict | None = None,
                  pdf: str = DEFAULT_PDF, scale: str | float = "ht/2", sm: SMParameters = DEFAULT, device=None,
-                 ps_map: str = "auto", channels: str = "recoil"):
+                 ps_map: str = "auto", channels: str = "recoil", pair_map: str = "both"):
         self.proc = proc = get_process(process)
+        if pair_map not in PAIR_MAPS:
+            raise ValueError(f"pair_map = {pair_map!r}; expected one of {PAIR_MAPS}")
+        self.pair_map = pair_map
         self.sm = sm
         self.device = torch.device(device) if device is not None else torch.device("cpu")
         if not (isinstance(collider_energy, (int, float)) and math.isfinite(collider_energy) and collider_energy > 0):
@@ -159,13 +182,21 @@ class ColliderPhaseSpace:
         lasts = [self.last] if massive else list(self.gluons)
         if massive and len(self.gluons) >= 2 and channels == "recoil":
             lasts += list(self.gluons)
-        for last in lasts:
-            fixed = tuple(i for i in massive if i != last)
-            for perm in itertools.permutations([i for i in self.gluons if i != last]):
-                self.channels.append((fixed + perm, last))
-                self.channel_class.append(int(bool(massive) and last in self.gluons))
+        self._dr0 = float(self.cuts["dr_min"] or 0.0)
+        has_pair = len(self.gluons) >= 2 and self._dr0 > 0      # a gluon drawn after a gluon in some channel
+        pair_modes = {"box": (False,), "dr": (True,), "both": (False, True)}[pair_map] if has_pair else (False,)
+        for polar in pair_modes:
+            for last in lasts:
+                fixed = tuple(i for i in massive if i != last)
+                for perm in itertools.permutations([i for i in self.gluons if i != last]):
+                    self.channels.append((fixed + perm, last, polar))
+                    self.channel_class.append(int(bool(massive) and last in self.gluons)
+                                              + 2 * int(polar and len(pair_modes) > 1))
         if channels == "one":
             self.channels, self.channel_class = self.channels[:1], [0]
+        # class indices 0..K-1 without gaps (the recoil class exists only with a massive particle)
+        used = sorted(set(self.channel_class))
+        self.channel_class = [used.index(k) for k in self.channel_class]
         self.n_classes = max(self.channel_class) + 1
         self.two_orientations = proc.initial[0] != proc.initial[1]
         if ps_map not in ("auto", "pt_y", "tau_y"):
@@ -190,7 +221,16 @@ class ColliderPhaseSpace:
             self._ymax.append(min(eta, ykin) if (i in self.gluons and eta is not None) else ykin)
         self.norm = (2 * math.pi) ** (4 - 3 * nf) * 2.0 ** (-nf) * 2.0 / self.sqrt_S**2
 
-    def _pt_y(self, u: torch.Tensor, order=None, last=None):
+    def _polar(self, polar: bool, prev: int, i: int) -> bool:
+        """Whether gluon ``i`` is drawn in (Delta R, angle) relative to the previously drawn particle ``prev``."""
+        return polar and self._dr0 > 0 and i in self.gluons and prev in self.gluons
+
+    def _dr_range(self, dy: float):
+        """Lower end and log range of the log-uniform Delta R of a gluon pair whose rapidity difference spans
+        [-dy, dy] (azimuth difference [-pi, pi])."""
+        return self._dr0, math.log(math.hypot(dy, math.pi) / self._dr0)
+
+    def _pt_y(self, u: torch.Tensor, order=None, last=None, polar=False):
         """(p_T, y, phi) map of one channel (the particles drawn in ``order``, ``last`` balancing p_T): final-state
         momenta in the lab frame, x1, x2, Jacobian, inside-the-cuts mask."""
         order = self.others if order is None else order
@@ -208,7 +248,7 @@ class ColliderPhaseSpace:
         jac = jac * 2 * self._ymax[last]
         inside = torch.ones(N, dtype=torch.bool, device=self.device)
         col = 0
-        prev_y, prev_phi, prev_ymax = y_last, torch.zeros_like(y_last), self._ymax[last]
+        prev_y, prev_phi, prev_ymax, prev = y_last, torch.zeros_like(y_last), self._ymax[last], -1
         for i in order:
             massive, lo, lr = self._pt[i]
             m = self.masses[i]
@@ -221,12 +261,21 @@ class ColliderPhaseSpace:
                 pt = (lo**-2 - d * u[:, col]) ** -0.5
                 mt = pt
                 jac = jac * pt**4 * d / 2        # pT dpT
-            phi = prev_phi + math.pi * (2 * u[:, col + 1] - 1)
             dy = self._ymax[i] + prev_ymax
-            y = prev_y + dy * (2 * u[:, col + 2] - 1)
+            if self._polar(polar, prev, i):             # (Delta R, angle), Delta R log-uniform: the collinear pole
+                r0, lrr = self._dr_range(dy)     # d^2 Delta / Delta R^2 made flat
+                dr = r0 * torch.exp(lrr * u[:, col + 1])
+                ang = 2 * math.pi * u[:, col + 2]
+                dphi, dyy = dr * torch.sin(ang), dr * torch.cos(ang)
+                inside &= dphi.abs() <= math.pi
+                phi, y = prev_phi + dphi, prev_y + dyy
+                jac = jac * dr**2 * lrr * 2 * math.pi
+            else:
+                phi = prev_phi + math.pi * (2 * u[:, col + 1] - 1)
+                y = prev_y + dy * (2 * u[:, col + 2] - 1)
+                jac = jac * 2 * math.pi * 2 * dy
             inside &= y.abs() <= self._ymax[i]
-            jac = jac * 2 * math.pi * 2 * dy
-            prev_y, prev_phi, prev_ymax = y, phi, self._ymax[i]
+            prev_y, prev_phi, prev_ymax, prev = y, phi, self._ymax[i], i
             px, py = pt * torch.cos(phi), pt * torch.sin(phi)
             pf[:, i] = torch.stack((mt * torch.cosh(y), px, py, mt * torch.sinh(y)), -1)
             ptsum += torch.stack((px, py), -1)
@@ -246,36 +295,56 @@ class ColliderPhaseSpace:
             ok &= photon_cuts(pf, self.photons, self.gluons)
         return pf, x1, x2, jac, ok, col
 
-    def _pt_y_inverse(self, pf: torch.Tensor, order, last):
-        """The point of [0, 1]^(3 n - 2) that channel (``order``, ``last``) maps to the momenta ``pf``, and that
-        channel's Jacobian there (the inverse of :meth:`_pt_y`)."""
-        N = pf.shape[0]
+    def _kinematics(self, pf: torch.Tensor) -> dict:
+        """p_T, rapidity and azimuth of the momenta ``pf``, and a store for :meth:`_pt_y_inverse`'s per-particle
+        and per-pair coordinates (the same in every channel that draws them alike)."""
         E, px, py, pz = pf.unbind(-1)
-        pt = torch.sqrt(px**2 + py**2)
-        y = 0.5 * torch.log(torch.clamp(E + pz, min=1e-300) / torch.clamp(E - pz, min=1e-300))
-        phi = torch.atan2(py, px)
+        return {"pt": torch.sqrt(px**2 + py**2), "phi": torch.atan2(py, px),
+                "y": 0.5 * torch.log(torch.clamp(E + pz, min=1e-300) / torch.clamp(E - pz, min=1e-300))}
+
+    def _pt_y_inverse(self, pf: torch.Tensor, order, last, polar=False, kin: dict | None = None):
+        """The point of [0, 1]^(3 n - 2) that channel (``order``, ``last``) maps to the momenta ``pf``, and that
+        channel's Jacobian there (the inverse of :meth:`_pt_y`); ``kin`` from :meth:`_kinematics` (shared by the
+        channels of one batch)."""
+        kin = self._kinematics(pf) if kin is None else kin
+        pt, y, phi = kin["pt"], kin["y"], kin["phi"]
+        N = pf.shape[0]
         u = torch.empty((N, 3 * len(order) + 1), dtype=pf.dtype, device=pf.device)
-        jac = torch.full((N,), self.norm, dtype=pf.dtype, device=pf.device)
         ymax_last = self._ymax[last]
         u[:, 3 * len(order)] = (y[:, last] / ymax_last + 1) / 2
-        jac = jac * 2 * ymax_last
-        prev_y, prev_phi, prev_ymax = y[:, last], torch.zeros_like(jac), ymax_last
+        jac = torch.full((N,), self.norm * 2 * ymax_last, dtype=pf.dtype, device=pf.device)
+        prev = -1
         for k, i in enumerate(order):
-            massive, lo, lr = self._pt[i]
-            m = self.masses[i]
-            if massive:
-                mt = torch.sqrt(m * m + pt[:, i] ** 2)
-                u[:, 3 * k] = torch.log(mt / lo) / lr
-                jac = jac * mt**2 * lr
-            else:
-                d = lo**-2 - (self.sqrt_S / 2) ** -2
-                u[:, 3 * k] = (lo**-2 - pt[:, i] ** -2) / d
-                jac = jac * pt[:, i] ** 4 * d / 2
-            u[:, 3 * k + 1] = torch.remainder(phi[:, i] - prev_phi + math.pi, 2 * math.pi) / (2 * math.pi)
-            dy = self._ymax[i] + prev_ymax
-            u[:, 3 * k + 2] = ((y[:, i] - prev_y) / dy + 1) / 2
-            jac = jac * 2 * math.pi * 2 * dy
-            prev_y, prev_phi, prev_ymax = y[:, i], phi[:, i], self._ymax[i]
+            key = ("pt", i)
+            if key not in kin:
+                massive, lo, lr = self._pt[i]
+                if massive:
+                    mt = torch.sqrt(self.masses[i] ** 2 + pt[:, i] ** 2)
+                    kin[key] = (torch.log(mt / lo) / lr, mt**2 * lr)
+                else:
+                    d = lo**-2 - (self.sqrt_S / 2) ** -2
+                    kin[key] = ((lo**-2 - pt[:, i] ** -2) / d, pt[:, i] ** 4 * d / 2)
+            u[:, 3 * k], j_pt = kin[key]
+            pol = self._polar(polar, prev, i)
+            key = ("pair", prev, i, last if prev < 0 else None, pol)
+            if key not in kin:
+                p_y = y[:, last] if prev < 0 else y[:, prev]
+                p_phi = 0.0 if prev < 0 else phi[:, prev]
+                dy = self._ymax[i] + self._ymax[last if prev < 0 else prev]
+                dphi = torch.remainder(phi[:, i] - p_phi + math.pi, 2 * math.pi) - math.pi
+                if pol:
+                    r0, lrr = self._dr_range(dy)
+                    dyy = y[:, i] - p_y
+                    dr = torch.clamp(torch.sqrt(dphi**2 + dyy**2), min=1e-300)
+                    kin[key] = (torch.log(dr / r0) / lrr,
+                                torch.remainder(torch.atan2(dphi, dyy), 2 * math.pi) / (2 * math.pi),
+                                dr**2 * lrr * 2 * math.pi)
+                else:
+                    kin[key] = ((dphi + math.pi) / (2 * math.pi), ((y[:, i] - p_y) / dy + 1) / 2,
+                                2 * math.pi * 2 * dy)
+            u[:, 3 * k + 1], u[:, 3 * k + 2], j_pair = kin[key]
+            jac = jac * j_pt * j_pair
+            prev = i
         return torch.clamp(u, 0.0, 1.0), jac
 
     def _tau_y(self, u: torch.Tensor):
@@ -306,7 +375,8 @@ class ColliderPhaseSpace:
         space, map Jacobian; 0 outside the cuts or the kinematic range), ``x1``, ``x2`` and ``swapped`` (N,) bool.
         """
         u = u.to(self.device, torch.float64)
-        pf, x1, x2, jac, ok, col = self._pt_y(u) if self.map == "pt_y" else self._tau_y(u)
+        pf, x1, x2, jac, ok, col = (self._pt_y(u, polar=self.channels[0][2]) if self.map == "pt_y"
+                                    else self._tau_y(u))
         return self._weighted(u, pf, x1, x2, jac, ok, col)
 
     def grid(self, n_bins: int = 64):
@@ -353,19 +423,20 @@ class ColliderPhaseSpace:
         pf = torch.zeros((n, nf, 4), dtype=torch.float64, device=self.device)
         x1 = torch.zeros(n, dtype=torch.float64, device=self.device)
         x2, ok = torch.zeros_like(x1), torch.zeros(n, dtype=torch.bool, device=self.device)
-        for c, (order, last) in enumerate(self.channels):
+        for c, (order, last, polar) in enumerate(self.channels):
             sel = ch == c
             if bool(sel.any()):
-                pf[sel], x1[sel], x2[sel], _, ok[sel], _ = self._pt_y(u[sel], order, last)
+                pf[sel], x1[sel], x2[sel], _, ok[sel], _ = self._pt_y(u[sel], order, last, polar)
         density = torch.zeros_like(x1)
         shares = torch.zeros((n, K), dtype=torch.float64, device=self.device)
         if bool(ok.any()):
             pk = pf[ok]
             u_o = u[ok, n_kin:]
             g_k = torch.zeros((pk.shape[0], K), dtype=torch.float64, device=self.device)
-            for c, (order, last) in enumerate(self.channels):
+            kin = self._kinematics(pk)
+            for c, (order, last, polar) in enumerate(self.channels):
                 k = self.channel_class[c]
-                uc, jc = self._pt_y_inverse(pk, order, last)
+                uc, jc = self._pt_y_inverse(pk, order, last, polar, kin)
                 g_k[:, k] += grid.grids[k].density(torch.cat((uc, u_o), 1)) / jc
             sizes = torch.tensor([len(c) for c in by_class], dtype=torch.float64, device=self.device)
             g_k = g_k / sizes * grid.alpha.to(self.device)
@@ -470,7 +541,7 @@ def collider_events(process, n_events: int, collider_energy: float = DEFAULT_COL
                     pdf: str = DEFAULT_PDF, scale: str | float = "ht/2", cuts: dict | None = None,
                     frame: str = "partonic", overweight: float = 1e-3, adapt_iterations: int = 8,
                     adapt_points: int = 20000, n_pilot: int = 50000, n_bins: int = 64, ps_map: str = "auto",
-                    channels: str = "recoil", sm: SMParameters = DEFAULT, device=None):
+                    channels: str = "recoil", pair_map: str = "both", sm: SMParameters = DEFAULT, device=None):
     """Unweighted events of ``process`` at a pp collider of energy ``collider_energy`` (GeV).
 
     Returns ``momenta`` (n_events, n, 4) float64 torch (incoming partons first; in the partonic centre-of-mass frame
@@ -480,7 +551,8 @@ def collider_events(process, n_events: int, collider_energy: float = DEFAULT_COL
     (events with weight > 1), ``overweight_share``, ``x1``, ``x2``, ``n_tried``, ``seconds`` (of which
     ``seconds_adapt`` for VEGAS), the channel set (``channels``, ``n_channels``, the adapted class weights
     ``channel_weights``) and the settings. ``channels`` selects the multichannel set of the (p_T, y) map
-    (:data:`CHANNEL_SETS`; "recoil" by default, "orders" the previous default, see the module docstring).
+    (:data:`CHANNEL_SETS`; "recoil" by default, "orders" the previous default, see the module docstring);
+    ``pair_map`` how a gluon is drawn relative to the gluon before it (:data:`PAIR_MAPS`; "both" by default).
     """
     t0 = time.time()
     if frame not in FRAMES:
@@ -489,7 +561,7 @@ def collider_events(process, n_events: int, collider_energy: float = DEFAULT_COL
         raise ValueError(f"n_events must be a positive integer, got {n_events!r}")
     if not (0 < overweight < 0.1):
         raise ValueError(f"overweight = {overweight!r}: expected a fraction in (0, 0.1)")
-    ps = ColliderPhaseSpace(process, collider_energy, cuts, pdf, scale, sm, device, ps_map, channels)
+    ps = ColliderPhaseSpace(process, collider_energy, cuts, pdf, scale, sm, device, ps_map, channels, pair_map)
     proc = ps.proc
     gen = torch.Generator().manual_seed(int(seed))
     grid = ps.grid(n_bins)
@@ -561,7 +633,7 @@ def collider_events(process, n_events: int, collider_energy: float = DEFAULT_COL
         "efficiency": n_have / n_tried, "n_tried": n_tried, "w_max": w_max, "weights": wts,
         "overweight": overweight, "overweight_fraction": float(over.float().mean()), "overweight_share": share,
         "x1": xs[:, 0], "x2": xs[:, 1], "seconds": time.time() - t0, "seconds_adapt": t_adapt,
-        "channels": channels, "n_channels": len(ps.channels),
+        "channels": channels, "pair_map": pair_map, "n_channels": len(ps.channels),
         "channel_weights": [float(a) for a in getattr(grid, "alpha", torch.ones(1))],
     }
     report(f"{proc.name}: {n_events} events, sigma = {info['cross_section_pb']:.5g} +- "

@@ -56,12 +56,12 @@ ACROSS = [p for fam in FAMILIES.values() for p in fam]
 N_FINAL = {"g g > a a g g": 4}
 
 #: CPU milliseconds per unweighted event of our pp generator after the quick profile's VEGAS adaptation (measured on
-#: the 2-core development machine; Z + 4 g: ~3·10⁻³ efficiency after 8 × 2·10⁴ VEGAS points, ~10⁻² after 16) —
-#: only to start the costliest event sets first.
+#: the 2-core development machine; Z + 4 g: efficiency ~1.5·10⁻² after 16 × 2·10⁴ VEGAS points, its ~65 CPU-s
+#: adaptation spread over the quick profile's 4,750 events) — only to start the costliest event sets first.
 EVENT_COST_MS = {"u u~ > z g": 0.3, "u d~ > w+ z": 0.3, "u u~ > z g g": 1.0, "g g > g g g": 3.0, "g g > a a g": 5.0,
                  "u u~ > z g g g": 7.0,
                  "u d~ > w+ z g": 5.0, "u u~ > w+ w- z": 11.0, "g g > g g g g": 17.0, "u d~ > w+ z g g": 25.0,
-                 "u u~ > z g g g g": 3000.0}
+                 "u u~ > z g g g g": 30.0}
 
 _SECTION = {"targets": str, "n_test": int, "n_dim": int, "D_values": list, "N_values": list, "N_scan": list,
             "compute": dict,
