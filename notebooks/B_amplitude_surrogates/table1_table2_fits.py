@@ -64,6 +64,18 @@ display(Table(["quantity", "paper, MLP-I", "ours, MLP-I", "paper, LLoCa-Transfor
                for k, name in (("N", "network size N"), ("D", "dataset size D_train"), ("C", "FLOPs C"))]))
 
 # %% [markdown]
+# How much of each of the paper's ranges this build covers, in decades (`ps.log_range_coverage`; the `paper` profile
+# runs the paper's ranges, the reduced profiles a part of them):
+
+# %%
+coverage = {k: ps.log_range_coverage(ours[k], PAPER_RANGES[k]) for k in ("N", "D", "C")}
+coverage["lloca_N"] = ps.log_range_coverage(ours_l["N"], paper_l["N"])
+for k, share in coverage.items():
+    mine = ours_l["N"] if k == "lloca_N" else ours[k]
+    page.claims.check(f"table1.{k}_range", share, detail=f"ours {span(*mine)}")
+    record(f"table1_{k}_coverage", share, note=f"share of the paper's {k} range (decades) our runs cover")
+
+# %% [markdown]
 # ## Table 2 — fitted X_c, α, K
 
 # %%

@@ -166,3 +166,17 @@ def test_claimed_exponents_are_those_of_the_transcribed_tables():
         assert (claim.value, claim.error) == (row.alpha, row.alpha_err), cid
         checked += 1
     assert checked == 17
+
+
+def test_log_range_coverage_counts_decades():
+    from hepscaling.papers.amplitude_surrogates import log_range_coverage
+    # quick's N 1e2-1e5 covers 3 of the paper's 4 decades; D 1e2-1e4 covers 2 of 5; disjoint ranges cover nothing
+    assert log_range_coverage((1e2, 1e5), (1e2, 1e6)) == pytest.approx(0.75)
+    assert log_range_coverage((100, 10000), (10, 1e6)) == pytest.approx(0.4)
+    assert log_range_coverage((1e7, 1e8), (1e2, 1e6)) == 0.0
+    assert log_range_coverage((1, 1e9), (1e2, 1e6)) == pytest.approx(1.0)
+    # a single paper value: covered when inside ours
+    assert log_range_coverage((1e3, 1e7), (6e6, 6e6)) == 1.0
+    assert log_range_coverage((1e3, 1e5), (6e6, 6e6)) == 0.0
+    with pytest.raises(ValueError, match="positive"):
+        log_range_coverage((0, 10), (1, 10))

@@ -22,7 +22,7 @@ from .figures import X_LABELS, Y_LABELS, colors, plot_family
 from .grids import compute_points, eta_points, grid_points, het_points, lloca_points, mlp_point, run_points, steps_for
 from .page import Page
 from .process_page import ProcessPage, tth_exponents
-from .summaries import (best_learning_rates, check_alpha, compute_limited_by_data, fit_near, decades_gained, fit_rows, fit_scan, histogram_mean, nearest,
+from .summaries import (best_learning_rates, check_alpha, compute_limited_by_data, fit_near, decades_gained, fit_rows, fit_scan, histogram_mean, log_range_coverage, nearest,
                         optimum_spread_decades, rank_correlation, summarize)
 from .task import PULL_BINS, SIGMA_BINS
 

@@ -101,6 +101,19 @@ def nearest(values, target: float) -> float:
     return float(values[np.argmin(np.abs(np.log(values / target)))])
 
 
+def log_range_coverage(ours: tuple[float, float], paper: tuple[float, float]) -> float:
+    """The share of the paper's range ``paper = (lo, hi)`` that ours covers, measured in decades: the overlap of the
+    two intervals in log10 over the paper's width (1: ours spans all of it; a single paper value counts as covered
+    when it lies inside ours)."""
+    (a, b), (lo, hi) = (sorted(map(float, ours)), sorted(map(float, paper)))
+    if min(a, lo) <= 0:
+        raise ValueError(f"log_range_coverage needs positive ranges, got ours {ours} and paper {paper}")
+    if lo == hi:
+        return float(a <= lo <= b)
+    overlap = np.log10(min(b, hi)) - np.log10(max(a, lo))
+    return float(max(overlap, 0.0) / np.log10(hi / lo))
+
+
 def histogram_mean(table: pd.DataFrame, column: str) -> np.ndarray:
     """Sum of the per-repeat histograms in ``column`` (lists of counts) of the rows of ``table``, normalised to unit
     area on their bins' index."""
