@@ -225,6 +225,12 @@ def _finished(directory, point: dict) -> bool:
     return False
 
 
+def finished(directory: str | os.PathLike, point: dict) -> bool:
+    """True when ``point`` of the sweep in ``directory`` is finished (its record and artifacts are stored), i.e. a
+    run would only read it."""
+    return _finished(Path(directory), point)
+
+
 def point_artifact(directory: str | os.PathLike, point: dict, name: str) -> Any:
     """The artifact ``name`` of a finished point of the sweep in ``directory`` (e.g. the pretrained checkpoint that a
     fine-tuning point starts from). Raises LookupError when the point is not finished or has no such artifact."""
