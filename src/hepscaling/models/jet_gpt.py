@@ -20,7 +20,8 @@ after the stop, never counts; the stop token is a target, the start token never 
 masked (-inf) both in the loss and at sampling: the model's distribution is over codes and stop only.
 
 **Generation** (:func:`generate`): from the start token, multinomial sampling of ``softmax(logits / temperature)``
-with an explicit ``torch.Generator``, one token per step for every jet of a batch, until every jet has emitted a
+(:func:`sample_categorical`: one uniform number per jet and step, by inverse CDF) with an explicit
+``torch.Generator``, one token per step for every jet of a batch, until every jet has emitted a
 stop or ``max_len`` codes have been drawn (a jet without a stop is truncated at ``max_len`` codes).  With and
 without the KV cache the same seed draws the same random numbers in the same order, so the tokens agree (up to
 floating-point reordering of the attention sums, which would have to land a draw within ~1e-7 of a cumulative
@@ -39,7 +40,7 @@ from ..progress import progress as progress_bar
 from .train import pick_device
 
 __all__ = ["JetGPT", "special_tokens", "to_sequences", "from_sequences", "next_token_loss", "sequence_loss",
-           "gpt_loss", "gpt_train_data", "generate", "n_params"]
+           "gpt_loss", "gpt_train_data", "generate", "sample_categorical", "n_params"]
 
 
 def special_tokens(n_codes: int) -> dict:
@@ -215,6 +216,21 @@ def gpt_loss(n_codes: int):
     return loss
 
 
+def sample_categorical(probs: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """One draw per row of ``probs`` (``(B, V)``, non-negative, rows need not be normalised) from the categorical
+    distribution it defines, by inverting its cumulative sum (float64) with one uniform number per row from
+    ``generator`` (on ``probs``' device): index ``i`` with probability ``probs[i] / sum(probs)``, never an index of
+    zero probability.  The same distribution as ``torch.multinomial(probs, 1)``, but that draws one exponential
+    number per category (515 per jet and step for 512 codes: 40 % of generation's CPU time, measured) where this
+    draws one."""
+    cdf = probs.double().cumsum(dim=-1)
+    u = torch.rand((len(probs), 1), generator=generator, dtype=torch.float64, device=probs.device)
+    idx = torch.searchsorted(cdf, u * cdf[:, -1:], right=True).squeeze(1)
+    # u * total can round up to the total itself: fall back on the last category of non-zero probability
+    last = probs.shape[1] - 1 - torch.argmax(torch.flip(probs > 0, dims=[1]).to(torch.uint8), dim=1)
+    return torch.minimum(idx, last)
+
+
 @torch.no_grad()
 def generate(model: JetGPT, n_jets: int, *, max_len: int | None = None, generator: torch.Generator | None = None,
              seed: int | None = None, temperature: float = 1.0, use_kv_cache: bool = True, batch_size: int = 256,
@@ -254,7 +270,7 @@ def generate(model: JetGPT, n_jets: int, *, max_len: int | None = None, generato
                 logits = model(tokens)
             lg = _mask_special(logits[:, -1].float(), model.n_codes) / temperature
             probs = torch.softmax(lg, dim=-1)
-            nxt = torch.multinomial(probs.to(gdev), 1, generator=generator).to(dev).squeeze(1)
+            nxt = sample_categorical(probs.to(gdev), generator).to(dev)
             nxt = torch.where(done, torch.full_like(nxt, model.pad), nxt)
             done |= nxt == model.stop
             tokens = torch.cat([tokens, nxt[:, None]], dim=1)

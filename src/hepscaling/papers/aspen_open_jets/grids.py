@@ -11,7 +11,7 @@ import copy
 
 import pandas as pd
 
-from ...scaling.sweep import run_sweep, sweep_directory, with_repeats
+from ...scaling.sweep import finished, get_client, run_sweep, sweep_directory, with_repeats
 from . import task as _task
 from .data import TARGETS
 
@@ -64,7 +64,8 @@ def run_points(cfg: dict, points: list[dict], seed: int = 0, scheduler: str = "l
     """Run (or read) paper-C points; returns the tidy table (one row per point). The stages run in three rounds on
     single-threaded workers: the two tokenizers side by side; then the backbone's pretraining alongside the points
     that do not need it (the scratch runs and the metric floors), so that no core idles while it trains; then the
-    fine-tuned runs, which load it."""
+    fine-tuned runs, which load it. With ``scheduler="local"`` the three rounds share one set of worker processes
+    (started only when a point is left to run), which keep the jets they have read."""
     dcfg = data_config(cfg, seed)
     where = directory(cfg, seed)
     stages = {p["stage"] for p in points}
@@ -72,13 +73,20 @@ def run_points(cfg: dict, points: list[dict], seed: int = 0, scheduler: str = "l
         _task.jets(dcfg, what)      # jets generated and read once, before any worker starts
     kw = dict(base_seed=seed, context={"dcfg": dcfg, "directory": str(where)},
               meta={"paper": "C", "profile": cfg["profile"]})
-    run_sweep(_task.point_task, tokenizer_points(), where, scheduler=scheduler, n_workers=n_workers, **kw)
     needs_backbone = [p for p in points if p["stage"] == "finetune" and p["strategy"] == "finetuned"]
     second = [p for p in points if p["stage"] in ("reference", "finetune") and p not in needs_backbone]
     if needs_backbone or "pretrain" in stages:
         second = pretrain_points() + second
-    for batch in (second, needs_backbone):
-        if batch:
-            run_sweep(_task.point_task, batch, where, scheduler=scheduler, n_workers=n_workers, priority=_priority,
-                      **kw)
+    rounds = [r for r in (tokenizer_points(), second, needs_backbone) if r]
+    close = None
+    if str(scheduler) == "local" and any(not all(finished(where, p) for p in r) for r in rounds):
+        # one set of worker processes for the three rounds (each round of its own would start and import them anew)
+        scheduler, close = get_client("local", n_workers=n_workers)
+    try:
+        for i, batch in enumerate(rounds):
+            run_sweep(_task.point_task, batch, where, scheduler=scheduler, n_workers=n_workers,
+                      priority=None if i == 0 else _priority, **kw)
+    finally:
+        if close is not None:
+            close()
     return run_sweep(_task.point_task, points, where, scheduler="sync", **kw)
