@@ -19,7 +19,8 @@
 #
 # **What we compute.** At one model size, a D scan for each JetClass input group (`kinematic`: 7 per particle,
 # `pid`: + charge and particle type, `full`: + impact parameters; `hepscaling.features.jetclass`) and for each
-# multiplicity cap (the highest-pT particles kept), each fitted with L(D) = E + A/D^β.
+# multiplicity cap (the highest-pT particles kept), each fitted with L(D) = E + A/D^β on its trained runs (the
+# criterion of {doc}`size_and_data`: profile keys `fit_min_steps`, `fit_min_drop`).
 
 # %% tags=["parameters"]
 profile = "quick"
@@ -40,8 +41,8 @@ plotting.style()
 page = pd_.Page(profile, seed, scheduler=scheduler, items=["Features", "Multiplicity"])
 display(page.data)
 feat, mult = page.features, page.multiplicity
-f_fits = pd_.group_fits(feat, "feature_set")
-m_fits = pd_.group_fits(mult, "max_particles")
+f_fits = pd_.group_fits(feat[pd_.trained_runs(feat, page.cfg)], "feature_set")
+m_fits = pd_.group_fits(mult[pd_.trained_runs(mult, page.cfg)], "max_particles")
 
 
 def curve(fits):

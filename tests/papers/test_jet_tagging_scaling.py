@@ -193,3 +193,39 @@ def test_fitted_gain_is_the_relative_decrease_of_the_fitted_surface():
     assert pd_.fitted_gain(fit, "N") == pytest.approx((lo - hi) / lo, rel=0.02)
     lo, hi = (0.4 + 30 / n_ref ** 0.45 + 50 / 1e3 ** 0.3, 0.4 + 30 / n_ref ** 0.45 + 50 / 1e6 ** 0.3)
     assert pd_.fitted_gain(fit, "D") == pytest.approx((lo - hi) / lo, rel=0.02)
+
+
+def test_trained_runs_drop_step_limited_runs_and_restore_the_floor():
+    """Runs with few optimiser steps end near the untrained loss L_0 whatever their D: fitted with the others they
+    drag E away from the truth; the trained-run criterion (steps, relative validation-loss drop) leaves them out and
+    the fit recovers E, α, β."""
+    t = _surface_table(noise=0.002)
+    L0 = 10.0                                              # the untrained loss (above every loss of the law here)
+    t["steps_run"] = (t["D"] / 32).astype(int)             # batch 32: D = 1000 is 31 steps
+    t["val_loss_0"] = L0
+    short = t["steps_run"] < 50
+    # a step-limited run gets only part of the way from L_0 down to the law
+    t.loc[short, "test_loss"] = L0 - 0.3 * (L0 - t.loc[short, "test_loss"])
+    t["best_val_loss"] = t["test_loss"]
+    cfg = {"fit_min_steps": 50, "fit_min_drop": 0.1}
+    keep = pd_.trained_runs(t, cfg)
+    assert keep.tolist() == (~short).tolist()              # every short run, and only those, fails the step cut
+    assert pd_.loss_drop(t)[~short].min() > 0.1
+    good = pd_.surface_fit(t[keep], n_boot=10)
+    assert good.params["E"] == pytest.approx(0.4, abs=0.05)
+    assert good.params["beta"] == pytest.approx(0.3, abs=0.05)
+    biased = pd_.surface_fit(t, n_boot=4)
+    assert abs(biased.params["E"] - 0.4) > 2 * abs(good.params["E"] - 0.4)
+    # the loss-drop criterion alone catches a run that took enough steps but learnt nothing
+    t2 = t.copy()
+    t2.loc[t2.index[-1], "best_val_loss"] = 0.95 * L0
+    assert not pd_.trained_runs(t2, {"fit_min_steps": 0, "fit_min_drop": 0.1}).iloc[-1]
+    assert pd_.trained_runs(t2, {"fit_min_steps": 0, "fit_min_drop": 0.0}).all()
+
+
+def test_frontier_verdicts_report_E_over_its_error_and_no_exponents_without_interior_optima():
+    fit = pd_.surface_fit(_surface_table(), n_boot=10)
+    v = pd_.frontier_verdicts(fit, None)
+    assert v["n_interior"] == 0 and math.isnan(v["a"])
+    assert v["E_sigma"] == pytest.approx(fit.params["E"] / fit.errors["E"])
+    assert v["E_sigma"] > 2                                 # E = 0.4 with 0.3 % noise is far from 0

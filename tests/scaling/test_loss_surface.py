@@ -170,6 +170,10 @@ def test_envelope_needs_interior_optima():
     N, D = (a.ravel() for a in np.meshgrid(n, np.geomspace(1e12, 1e13, 10)))
     with pytest.raises(FitError, match="strictly inside"):
         compute_frontier(N, D, 6 * N * D, surface(N, D))
+    # without require_fit: the envelope itself, every optimum at the largest model, no exponents and the reason
+    fr = compute_frontier(N, D, 6 * N * D, surface(N, D), require_fit=False)
+    assert not fr.has_fit and fr.interior.sum() < 3 and np.isnan(fr.a) and "strictly inside" in fr.why
+    assert fr.interior.sum() == 0
 
 
 @pytest.mark.parametrize("change, match", [

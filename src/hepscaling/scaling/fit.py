@@ -795,7 +795,9 @@ class ComputeFrontier:
     ``interior``: whether the optimum lies strictly inside the model sizes available at that C (only those enter the
     fits: at the edges the true optimum may lie outside the sizes trained). ``a``/``b`` (and errors, scaled by the
     residual scatter): exponents of ``N_opt = kN C^a`` and ``D_opt = kD C^b``; ``N_fit``/``D_fit`` the
-    :class:`PowerLawFit` of the ``"pure"`` form (whose ``alpha`` is ``-a`` / ``-b``)."""
+    :class:`PowerLawFit` of the ``"pure"`` form (whose ``alpha`` is ``-a`` / ``-b``).  An envelope returned with
+    ``require_fit=False`` and too few interior optima has ``a``, ``b`` and their errors nan, ``N_fit``/``D_fit``
+    None and ``why`` the reason."""
     C: np.ndarray
     L: np.ndarray
     N_opt: np.ndarray
@@ -805,8 +807,14 @@ class ComputeFrontier:
     a_err: float
     b: float
     b_err: float
-    N_fit: PowerLawFit = field(repr=False)
-    D_fit: PowerLawFit = field(repr=False)
+    N_fit: PowerLawFit | None = field(repr=False)
+    D_fit: PowerLawFit | None = field(repr=False)
+    why: str = ""
+
+    @property
+    def has_fit(self) -> bool:
+        """Whether power laws were fitted through the interior optima (else ``why`` says why not)."""
+        return self.N_fit is not None
 
     def N_at(self, C) -> np.ndarray:
         """Compute-optimal model size from the fitted power law."""
@@ -822,6 +830,8 @@ class ComputeFrontier:
                              "interior": self.interior})
 
     def summary(self) -> str:
+        if not self.has_fit:
+            return f"lower envelope: no exponents ({self.why})"
         return (f"lower envelope: N_opt ∝ C^{_fmt(self.a, self.a_err)}, D_opt ∝ C^{_fmt(self.b, self.b_err)}"
                 f"  [{int(self.interior.sum())} of {self.C.size} compute values with an interior optimum]")
 
@@ -829,7 +839,7 @@ class ComputeFrontier:
         return self.summary()
 
 
-def compute_frontier(N, D, C, L, *, runs=None, n_grid: int = 60) -> ComputeFrontier:
+def compute_frontier(N, D, C, L, *, runs=None, n_grid: int = 60, require_fit: bool = True) -> ComputeFrontier:
     """Compute-optimal frontier from the lower envelope of the loss-vs-compute curves (Chinchilla's method 1).
 
     Every entry is one point of a run: model size ``N``, samples seen ``D``, compute spent ``C`` (FLOPs as counted,
@@ -846,6 +856,9 @@ def compute_frontier(N, D, C, L, *, runs=None, n_grid: int = 60) -> ComputeFront
 
     (Taking the lowest point in bins of C instead, without interpolation, is biased: within a bin it picks whichever
     run happens to have a checkpoint near the bin's upper edge.)
+
+    Fewer than 3 interior compute values (or fewer than 2 distinct interior ``N_opt``) raise :class:`FitError`, or,
+    with ``require_fit=False``, return the envelope with nan exponents and the reason in ``why``.
     """
     who = "compute_frontier"
     N, D, C, L = _check_arrays(who, ("N", "D", "C", "L"), (N, D, C, L), positive=("N", "D", "C", "L"))
@@ -885,6 +898,13 @@ def compute_frontier(N, D, C, L, *, runs=None, n_grid: int = 60) -> ComputeFront
     Cg, Lg, Ng, Dg, inner = (np.array(v) for v in zip(*rows))
     inner = inner.astype(bool)
     if inner.sum() < 3 or np.unique(Ng[inner]).size < 2:
+        why = (f"only {int(inner.sum())} of {Cg.size} compute values have their optimum strictly inside the model "
+               f"sizes covering them ({np.unique(Ng[inner]).size} distinct N_opt; a fit needs >= 3 values and >= 2 "
+               "sizes)")
+        if not require_fit:
+            nan = float("nan")
+            return ComputeFrontier(C=Cg, L=Lg, N_opt=Ng, D_opt=Dg, interior=inner, a=nan, a_err=nan, b=nan,
+                                   b_err=nan, N_fit=None, D_fit=None, why=why)
         raise FitError(f"{who}: only {int(inner.sum())} compute values have their optimum strictly inside the model "
                        f"sizes trained ({np.unique(Ng[inner]).size} distinct N_opt); train smaller and larger models "
                        "or longer runs")

@@ -18,6 +18,12 @@ The profile is the one source of sizes. Keys of the section (all required; unkno
 ``batch_size``, ``lr``, ``weight_decay``     AdamW with a cosine schedule (not stated in the abstract: chosen, fixed)
 ``eval_every``        validation every so many steps (and at the start and the end); best-validation weights
 ``n_boot``            bootstrap resamplings of the surface fit's errors
+``fit_min_steps``     the surface fit L(N, D) takes only *trained* grid runs: at least this many optimiser steps ...
+``fit_min_drop``      ... and a best validation loss at least this fraction below the untrained network's (the
+                      validation loss at step 0; ln 10 for our zero-initialised head): (L_0 − L_best) / L_0 >=
+                      fit_min_drop.  A one-pass run on few jets takes few steps and stays near the uniform guess;
+                      its loss measures the optimiser's budget, not the data's worth, and would pull the fitted D
+                      term up and E to 0 (:func:`~.summaries.trained_runs`; 0 and 0 keep every run)
 ``repetition``        ``{N, U_values, epochs}``: U unique jets seen for each number of epochs, and fresh-data runs
                       with D = U · epochs
 ``features``          ``{sets, N, D_values}``: the D scan per feature set
@@ -41,7 +47,8 @@ PAPER_RANGES = {"D": 1e8}
 
 _SCALARS = {"jets_per_shard": int, "n_val": int, "n_test": int, "feature_set": str, "max_particles": int,
             "head_dim": int, "width_ratio": float, "ff_mult": int, "batch_size": int, "lr": float,
-            "weight_decay": float, "eval_every": int, "n_boot": int, "repeats": int, "max_ND": float}
+            "weight_decay": float, "eval_every": int, "n_boot": int, "repeats": int, "max_ND": float,
+            "fit_min_steps": int, "fit_min_drop": float}
 _LISTS = ("N_values", "D_values")
 _SECTIONS = {"n_per_class": {"train": int, "val": int, "test": int},
              "repetition": {"N": int, "U_values": list, "epochs": list},
@@ -82,7 +89,9 @@ def validate(section: dict, where: str) -> dict:
     cfg = copy.deepcopy(section)
     exact_keys(cfg, _KEYS, where, __name__, ConfigError)
     for k, kind in _SCALARS.items():
-        cfg[k] = _value(cfg[k], kind, f"{where}.{k}", allow_zero=(k == "weight_decay"))
+        cfg[k] = _value(cfg[k], kind, f"{where}.{k}", allow_zero=k in ("weight_decay", "fit_min_steps", "fit_min_drop"))
+    if cfg["fit_min_drop"] >= 1:
+        raise ConfigError(f"{where}.fit_min_drop must lie in [0, 1) (a relative loss decrease), got {cfg['fit_min_drop']}")
     if cfg["feature_set"] not in FEATURE_SETS:
         raise ConfigError(f"{where}.feature_set must be one of {FEATURE_SETS}, got {cfg['feature_set']!r}")
     for k in _LISTS:

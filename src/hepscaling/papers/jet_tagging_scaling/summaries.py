@@ -12,12 +12,23 @@ from ...scaling.fit import FitError, compute_frontier, fit_loss_surface, fit_pow
 from ...scaling.repetition import fit_repetition
 
 KEYS = ("N", "D", "epochs", "feature_set", "max_particles")
-METRICS = ("test_loss", "accuracy", "n_params", "flops", "samples_seen", "wall_s", "best_step", "steps_run")
+METRICS = ("test_loss", "accuracy", "n_params", "flops", "samples_seen", "wall_s", "best_step", "steps_run",
+           "best_val_loss", "val_loss_0")
+
+
+def _untrained_loss(curve) -> float:
+    """The validation loss at step 0 of a run's ``val_curve`` (nan when not recorded)."""
+    for step, _, v in curve:
+        if step == 0:
+            return float(v)
+    return float("nan")
 
 
 def summarize(table: pd.DataFrame) -> pd.DataFrame:
     """Mean of every metric over repeats per point, with the test loss's standard deviation ``test_loss_std`` and the
-    number of repeats ``n``."""
+    number of repeats ``n``; ``val_loss_0`` is the untrained network's validation loss (step 0 of ``val_curve``)."""
+    if "val_curve" in table.columns and "val_loss_0" not in table.columns:
+        table = table.assign(val_loss_0=[_untrained_loss(c) for c in table["val_curve"]])
     by = [k for k in KEYS if k in table.columns]
     cols = [m for m in METRICS if m in table.columns]
     g = table.groupby(by, dropna=False)
@@ -28,6 +39,21 @@ def summarize(table: pd.DataFrame) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------------------------- size and data
+def loss_drop(summary: pd.DataFrame) -> pd.Series:
+    """Relative decrease of the best validation loss from the untrained network's: (L_0 − L_best) / L_0."""
+    return (summary["val_loss_0"] - summary["best_val_loss"]) / summary["val_loss_0"]
+
+
+def trained_runs(summary: pd.DataFrame, cfg: dict) -> pd.Series:
+    """Which runs the surface fit takes (boolean, aligned with ``summary``): at least ``cfg["fit_min_steps"]``
+    optimiser steps and a best validation loss at least ``cfg["fit_min_drop"]`` (a fraction) below the untrained
+    network's (:func:`loss_drop`).  The others are optimiser-limited: their loss says how far a few steps get, not
+    what D jets are worth (see the profile keys in :mod:`~.config`)."""
+    steps_ok = summary["steps_run"] >= int(cfg["fit_min_steps"])
+    drop_ok = loss_drop(summary) >= float(cfg["fit_min_drop"])
+    return (steps_ok & drop_ok).rename("trained")
+
+
 def surface_fit(grid: pd.DataFrame, n_boot: int = 100, seed: int = 0):
     """L(N, D) = E + A/N^α + B/D^β on the grid's mean test losses (N = non-embedding parameters, D = training jets),
     Huber loss in log L with bootstrap errors (Hoffmann et al.'s method 3); C ≈ 6 N D · M per jet is not used here
@@ -64,9 +90,11 @@ def fitted_gain(fit, along: str) -> float:
 # ---------------------------------------------------------------------------------------------- compute frontier
 def envelope_frontier(grid: pd.DataFrame):
     """The lower envelope of the loss-vs-compute curves (one curve per N: its runs of different D), with power laws
-    N_opt ∝ C^a, D_opt ∝ C^b through its interior optima; ``(frontier, None)`` or ``(None, reason)``."""
+    N_opt ∝ C^a, D_opt ∝ C^b through its interior optima; ``(frontier, None)`` or ``(None, reason)`` (a frontier
+    without exponents, ``frontier.has_fit`` false, when too few optima are interior: ``frontier.why``)."""
     try:
-        return compute_frontier(grid["n_params"], grid["D"], grid["flops"], grid["test_loss"]), None
+        return compute_frontier(grid["n_params"], grid["D"], grid["flops"], grid["test_loss"],
+                                require_fit=False), None
     except FitError as e:
         return None, str(e)
 
@@ -91,14 +119,33 @@ def curve_envelope_frontier(table: pd.DataFrame):
     of every run against the compute spent so far; each run its own curve, :func:`training_curves`) and power laws
     N_opt ∝ C^a, D_opt ∝ C^b through its interior optima.  A checkpoint inside a cosine run sits at a higher
     learning rate than a run that ends there (Hoffmann et al. take the envelope of such curves all the same), so the
-    envelope is slightly pessimistic for the longer runs.  ``(frontier, None)`` or ``(None, reason)``."""
+    envelope is slightly pessimistic for the longer runs.  ``(frontier, None)`` or ``(None, reason)``; with too few
+    interior optima the frontier has no exponents (``frontier.has_fit`` false, the reason in ``frontier.why``)."""
     cur = training_curves(table)
     if cur.empty:
         return None, "no validation checkpoints recorded"
     try:
-        return compute_frontier(cur["n_params"], cur["D"], cur["C"], cur["L"], runs=cur["run"]), None
+        return compute_frontier(cur["n_params"], cur["D"], cur["C"], cur["L"], runs=cur["run"],
+                                require_fit=False), None
     except FitError as e:
         return None, str(e)
+
+
+def frontier_verdicts(fit, env) -> dict:
+    """The numbers the frontier claims test, with the reason for each one that cannot be computed:
+    ``n_interior`` (compute values whose envelope optimum lies strictly inside the model sizes covering them: a
+    finite compute-optimal N on our grid), the envelope's ``a``, ``b`` (nan without a fit), ``E_sigma`` (the fitted
+    E over its bootstrap error) and ``fit_vs_envelope`` (a_fit − a_env over the combined error)."""
+    out = {"n_interior": 0 if env is None else int(env.interior.sum()),
+           "n_opt_sizes": 0 if env is None else int(np.unique(env.N_opt[env.interior]).size),
+           "a": float("nan"), "a_err": float("nan"), "b": float("nan"), "b_err": float("nan"),
+           "fit_vs_envelope": float("nan")}
+    if env is not None and env.has_fit:
+        out.update(a=env.a, a_err=env.a_err, b=env.b, b_err=env.b_err,
+                   fit_vs_envelope=float((fit.a - env.a) / np.hypot(fit.a_err, env.a_err)))
+    E, sE = fit.params["E"], fit.errors["E"]
+    out["E_sigma"] = float(E / sE) if np.isfinite(sE) and sE > 0 else float("nan")
+    return out
 
 
 def flops_per_nd(grid: pd.DataFrame) -> float:
