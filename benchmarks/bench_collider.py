@@ -129,6 +129,7 @@ def main(argv=None):
             continue
         per_point = (ours["cpu_seconds"] - ours["cpu_seconds_adapt"]) / ours["n_tried"]
         r.update({"efficiency_collider": ours["efficiency"], "n_tried": ours["n_tried"],
+                  "inside_fraction": ours["n_inside"] / ours["n_tried"],
                   "overweight_share": ours["overweight_share"],
                   "overweight_share_tried": ours["overweight_share_tried"],
                   "cpu_seconds_collider": ours["cpu_seconds"], "cpu_seconds_adapt": ours["cpu_seconds_adapt"],

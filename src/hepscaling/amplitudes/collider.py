@@ -595,7 +595,7 @@ def collider_events(process, n_events: int, collider_energy: float = DEFAULT_COL
     w_max = reduced_maximum(w, overweight)
     keep_mom, keep_me, keep_w, keep_x = [], [], [], []
     s1 = s2 = 0.0
-    n_tried = n_have = 0
+    n_tried = n_have = n_inside = 0
     over_after = sum_after = 0.0        # the weight above w_max, and all weight, of the points after the pilot
     pilot = True
     last_report = time.time()
@@ -609,6 +609,7 @@ def collider_events(process, n_events: int, collider_energy: float = DEFAULT_COL
         s1 += float(w.sum())
         s2 += float((w**2).sum())
         n_tried += w.shape[0]
+        n_inside += int((w > 0).sum())
         n_have += int(acc.sum())
         if not pilot:
             over_after += float(torch.clamp(w - w_max, min=0).sum())
@@ -641,7 +642,7 @@ def collider_events(process, n_events: int, collider_energy: float = DEFAULT_COL
         "cuts": ps.cuts, "frame": frame, "seed": int(seed),
         **({"photon_cuts": dict(PHOTON_CUTS)} if ps.photons else {}),
         "cross_section_pb": sigma * GEV2_TO_PB, "cross_section_error_pb": err * GEV2_TO_PB,
-        "efficiency": n_have / n_tried, "n_tried": n_tried, "w_max": w_max, "weights": wts,
+        "efficiency": n_have / n_tried, "n_tried": n_tried, "n_inside": n_inside, "w_max": w_max, "weights": wts,
         "overweight": overweight, "overweight_fraction": float(over.float().mean()), "overweight_share": share,
         "overweight_share_tried": over_after / sum_after if sum_after > 0 else float("nan"),
         "x1": xs[:, 0], "x2": xs[:, 1], "seconds": time.time() - t0, "seconds_adapt": t_adapt,
