@@ -50,3 +50,16 @@ def test_bad_input_names_the_parameter():
         reduced_maximum(torch.zeros(10, dtype=torch.float64), 1e-3)
     with pytest.raises(ValueError, match="non-negative"):
         reduced_maximum(torch.tensor([1.0, -1.0]), 1e-3)
+
+
+def test_flat_unweighting_uses_the_rule_it_is_given():
+    """phasespace.unweighted_events with overweight=: w_max is the reduced maximum of its pilot, and the realised
+    overweight share on the later points is of the order of the requested fraction (t t~ h: a mild weight tail)."""
+    from hepscaling.amplitudes import matrix_element, phase_space, unweighted_events
+    proc, n_pilot, seed = "u u~ > t t~ h", 4000, 2
+    _, _, info = unweighted_events(proc, 300, 1000.0, seed=seed, n_pilot=n_pilot, overweight=1e-2)
+    p, w = phase_space(proc, n_pilot, 1000.0, seed=seed + 7919)          # the pilot unweighted_events draws
+    assert info["f_max"] == pytest.approx(reduced_maximum(matrix_element(proc, p) * w, 1e-2), rel=1e-12)
+    assert 0 < info["overweight_share"] < 0.05
+    _, _, info_q = unweighted_events(proc, 300, 1000.0, seed=seed, n_pilot=n_pilot)
+    assert info_q["f_max"] == pytest.approx(quantile_maximum(matrix_element(proc, p) * w, 0.9999), rel=1e-12)
