@@ -48,7 +48,8 @@ GOAL_SECONDS = {10**6: 600, 10**5: 1800}
 #: 96 channels in four grids need 16 iterations, and its maximum weight a larger pilot (the pilot's points are
 #: unweighted like every later batch, so a larger pilot costs nothing when the events need more points anyway; a 5e4
 #: pilot misses part of the weight tail: efficiency 0.017 on it, 0.0071 realised with 2e5, same grid). 1e5, not 2e5:
-#: one 2e5-point batch of Z g g g g held 7-11 GB (two such runs were killed for memory on the 23 GB machine)
+#: one 2e5-point batch of Z g g g g held 7-11 GB (two such runs were killed for memory on the 23 GB machine; since
+#: then collider_events evaluates at most ``batch`` = 5e4 points at once: 0.8 GB peak for this benchmark's Z g g g g)
 ADAPT = {"u u~ > z g g g g": [16, 20000, 100000]}
 
 
