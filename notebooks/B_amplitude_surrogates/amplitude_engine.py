@@ -444,9 +444,9 @@ plotting.savefig(fig, "collider_sqrt_shat", caption="Not a figure of the paper: 
 # cross section above w_max on points the pilot did not see, the bias of keeping overweights with weight 1 — tells
 # the rules apart: the quantile rule leaves 6–28 % of the cross section of the gluon processes above its w_max.
 # Measured on the development machine (2026-12-02, generator seed 1, flat pilot 5·10⁴ and 2·10⁵ independent flat
-# points; `hepscaling.amplitudes.collider` lists them): the generator's efficiency is 39× (Z g g g g), 50× (Z g g g),
+# points; `hepscaling.amplitudes.collider` lists them): the generator's efficiency is 39× (Z g g g g; 106× seed 2), 50× (Z g g g),
 # 99× (Z g g), 290× (g g → g g g g) and ~2800× (g g → g g g) flat RAMBO's under the same rule — lower bounds, as flat
-# RAMBO's pilot misses its own tail (realised shares 1–15 % where 10⁻³ was asked; ours 0.7–1.1·10⁻³) — and 5×, 17×,
+# RAMBO's pilot misses its own tail (realised shares 1–15 % where 10⁻³ was asked; ours 0.7–2.2·10⁻³) — and 5×, 17×,
 # 30×, 92×, 210× the quantile-rule anchor's, whose efficiency is bought with that bias.
 
 # %%
