@@ -466,14 +466,14 @@ def _fmt(r, key, f="{:.2e}"):
 for bc in results:
     m = bc["machine"]
     rows = [r for r in bc["rows"] if "efficiency_collider" in r]
-    if rows and "efficiency_flat_reduced" in rows[0]:
+    if rows and "efficiency_flat_1TeV" not in rows[0]:
         display(Table(["process", "efficiency, pp collider", "flat RAMBO 1 TeV, quantile rule", "flat, same rule",
                        "ratio (quantile)", "ratio (same rule)", "overweight share: ours (after its pilot)", "flat quantile",
                        "flat same rule", "events per CPU-s: ours", "projected for the issue's size (2 cores)"],
                       [[r["process"], f"{r['efficiency_collider']:.2e}", _fmt(r, "efficiency_flat_quantile"),
                         _fmt(r, "efficiency_flat_reduced"),
-                        f"{r['efficiency_collider'] / r['efficiency_flat_quantile']:.0f}",
-                        f"{r['efficiency_collider'] / max(r['efficiency_flat_reduced'], 1e-300):.0f}",
+                        f"{r['efficiency_collider'] / r.get('efficiency_flat_quantile', float('nan')):.0f}",
+                        f"{r['efficiency_collider'] / max(r.get('efficiency_flat_reduced', float('nan')), 1e-300):.0f}",
                         _fmt(r, "overweight_share_tried" if r["overweight_share_tried"] == r["overweight_share_tried"]
                              else "overweight_share"),
                         _fmt(r, "overweight_share_flat_quantile"), _fmt(r, "overweight_share_flat_reduced"),
