@@ -22,6 +22,7 @@ import torch
 
 from .model import DEFAULT, SMParameters
 from .processes import DEFAULT_CUTS, get_process, matrix_element
+from .unweighting import quantile_maximum, reduced_maximum
 
 
 def rambo_map(masses, r: torch.Tensor, sqrt_s) -> tuple[torch.Tensor, torch.Tensor]:
@@ -167,31 +168,41 @@ def phase_space(process, n_points: int, sqrt_s: float, cuts: dict | None = None,
 
 def unweighted_events(process, n_points: int, sqrt_s: float, cuts: dict | None = None, seed: int = 0,
                       sm: SMParameters = DEFAULT, n_pilot: int = 50000, max_quantile: float = 0.9999,
-                      safety: float = 1.0, device=None):
+                      safety: float = 1.0, device=None, overweight: float | None = None, batch: int = 500_000):
     """Unweighted points (distributed as |M|^2 dPhi) by accept-reject on |M|^2 w.
 
     The acceptance threshold f_max is the ``max_quantile`` quantile of |M|^2 w in a pilot run (times ``safety``);
     ``max_quantile = 1`` uses the pilot maximum (exact up to pilot fluctuations, but with flat RAMBO the efficiency
-    of multi-gluon processes drops to ~1e-4).  Points with |M|^2 w > f_max are always accepted, so the region above
-    the threshold is under-represented by the factor f_max / (|M|^2 w); ``info["overweight_fraction"]`` is the
-    fraction of accepted points concerned (it grows for strongly peaked processes: ~1-5 % for Z g g or W Z at 1 TeV with the
-    default), the size of this bias.
+    of multi-gluon processes drops to ~1e-4). With ``overweight`` set, f_max is instead the reduced maximum of the
+    pilot (:func:`.unweighting.reduced_maximum`, the rule of :func:`.collider.collider_events`): the smallest value
+    above which at most the fraction ``overweight`` of the pilot's cross section lies. Points with |M|^2 w > f_max
+    are always accepted, so the region above the threshold is under-represented by the factor f_max / (|M|^2 w);
+    ``info["overweight_fraction"]`` is the fraction of accepted points concerned (it grows for strongly peaked
+    processes: ~1-5 % for Z g g or W Z at 1 TeV with the quantile default) and ``info["overweight_share"]`` the share
+    of the cross section above f_max on all points tried after the pilot (the bias of this sample).
+    ``batch``: at most this many points per |M|^2 call (memory).
 
     Returns ``momenta`` (n_points, n, 4), ``me`` (n_points,) the |M|^2 values, and ``info`` (efficiency, f_max,
-    overweight fraction, points tried).
+    overweight fraction and share, points tried).
     """
     proc = get_process(process)
+    if not (isinstance(batch, int) and batch >= 1000):
+        raise ValueError(f"batch = {batch!r}: expected an integer >= 1000 (points per |M|^2 call)")
     pilot_p, pilot_w = phase_space(proc, n_pilot, sqrt_s, cuts, seed=seed + 7919, sm=sm, device=device)
-    f = matrix_element(proc, pilot_p, sm) * pilot_w
-    fmax = float(torch.quantile(f, max_quantile)) if max_quantile < 1 else float(f.max())
+    f = torch.cat([matrix_element(proc, pilot_p[i:i + batch], sm) for i in range(0, n_pilot, batch)]) * pilot_w
+    if overweight is not None:
+        fmax = reduced_maximum(f, overweight)
+    else:
+        fmax = quantile_maximum(f, max_quantile)
     fmax *= safety
     gen = torch.Generator().manual_seed(int(seed))
     keep_p, keep_m = [], []
     n_have = n_tried = n_over = 0
+    over = total = 0.0
     sub = 0
     while n_have < n_points:
         eff = max(float(torch.clamp(f / fmax, max=1.0).mean()), 1e-4)
-        want = int(min(max(1.3 * (n_points - n_have) / eff, 1000), 500_000))
+        want = int(min(max(1.3 * (n_points - n_have) / eff, 1000), batch))
         p, w = phase_space(proc, want, sqrt_s, cuts, seed=seed * 1_000_003 + sub, sm=sm, device=device)
         sub += 1
         me = matrix_element(proc, p, sm)
@@ -199,6 +210,8 @@ def unweighted_events(process, n_points: int, sqrt_s: float, cuts: dict | None =
         r = torch.rand(want, generator=gen, dtype=torch.float64).to(fw.device)
         acc = r * fmax < fw
         n_over += int((acc & (fw > fmax)).sum())
+        over += float(torch.clamp(fw - fmax, min=0).sum())
+        total += float(fw.sum())
         keep_p.append(p[acc])
         keep_m.append(me[acc])
         n_have += int(acc.sum())
@@ -208,5 +221,7 @@ def unweighted_events(process, n_points: int, sqrt_s: float, cuts: dict | None =
     mom = torch.cat(keep_p)[:n_points]
     me = torch.cat(keep_m)[:n_points]
     info = {"efficiency": n_have / n_tried, "f_max": fmax, "overweight_fraction": n_over / max(n_have, 1),
-            "n_tried": n_tried}
+            "overweight_share": over / total if total > 0 else float("nan"), "n_tried": n_tried,
+            "rule": f"reduced maximum, overweight {overweight:g}" if overweight is not None
+            else f"quantile {max_quantile:g}"}
     return mom, me, info
