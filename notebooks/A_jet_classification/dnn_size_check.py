@@ -40,7 +40,7 @@ from hepscaling.tables import Table, fmt
 page = jc.Page(profile, seed, source=source, T_max=T_max, scheduler=scheduler)
 cfg = page.cfg
 T = T_check or max(T for T in cfg["T_values"] if T <= cfg["n_train"])
-big = page.run(jc.size_check_points(cfg, T))
+big = page.run(jc.size_check_points(cfg, T), with_main=True)   # packed with the main sweep on the workers
 std = page.main_table[(page.main_table["T"] == T) & page.main_table["classifier"].str.startswith("dnn")]
 display(page.data)
 

@@ -199,6 +199,9 @@ def test_variants_switch_the_definitions(synthetic):
     assert any(p in fig6 for p in readings["knn_emd"][0])                            # shared with Fig. 6
     sc = jc.size_check_points(cfg, 400)
     assert {(p["width"], p["depth"]) for p in sc} == {(384, 9)} and len(sc) == 2
+    # the sweep starts the 9 x 384 trainings before the standard DNNs at three times their T (they cost ~17x per jet)
+    assert grids.point_cost(sc[0]) > grids.point_cost({"classifier": "dnn_efp", "T": 1200}) > \
+        grids.point_cost({"classifier": "knn_efp", "T": 1200})
     with pytest.raises(C.ConfigError, match="exceeds the training pool"):
         jc.size_check_points(cfg, 10 ** 6)
 
@@ -235,3 +238,29 @@ def test_correlation_dimension_in_units_of_the_pair_pt():
     assert pos.max() == pytest.approx(ratio.max()) and n == n_q * n_p
     _, pos_gev, _ = summaries.emd_correlation_dimensions(emd, n_q=12, per_pt=False)
     assert pos_gev.max() == pytest.approx(D.max())
+
+
+def test_smaller_emd_sets_are_the_corner_of_the_main_matrix(monkeypatch, tmp_cache):
+    """Fig. 6's eq. (3) EMDs at the main R are read from the main sweep's matrix (the same pairs), not solved again."""
+    rng = np.random.default_rng(5)
+    pools = {}
+    for split in ("train", "val", "test"):        # nested like get_jets: a request is the first n of the split
+        j = np.zeros((12, 8, 3))
+        j[:, :6, 0] = rng.uniform(1, 50, (12, 6))
+        j[:, :6, 1:] = rng.normal(scale=0.3, size=(12, 6, 2))
+        pools[split] = (j, rng.integers(0, 2, 12).astype(np.int8))
+    monkeypatch.setattr(jc_data, "load_split", lambda source, split, n, seed=0: pools[split])
+    dcfg = {"source": "local", "source_text": "synthetic", "data_seed": 0, "n_train": 12, "n_val": 12, "n_test": 12,
+            "lot_n_ref": 4, "efp_dmax": 2, "emd": {"n_pool": 10, "n_val": 7, "n_test": 9, "R": 0.8},
+            "emd_small": {"n_pool": 6, "n_val": 4, "n_test": 5}}
+    small = {"emd_set": "small"}
+    args = jc_data.feature_args(dcfg, "emd", small)
+    assert args[-1]["within"] == [10, 7, 9]
+    for other in ({"R": 0.4}, {"emd_normalised": True}):                      # no larger matrix of these exists
+        assert "within" not in jc_data.feature_args(dcfg, "emd", {**small, **other})[-1]
+    corner = jc_data.features(*args)
+    direct = jc_data.features.uncached(*args[:-1], {k: v for k, v in args[-1].items() if k != "within"})
+    assert jc_data.features.cache_path(*jc_data.feature_args(dcfg, "emd")).exists()   # the main matrix, cached
+    for k in ("D_val", "D_test", "y_train", "y_val", "y_test", "pt_train", "pt_val", "pt_test"):
+        np.testing.assert_array_equal(corner[k], direct[k], err_msg=k)
+    assert corner["D_val"].shape == (4, 6) and corner["D_test"].shape == (5, 6)

@@ -48,7 +48,8 @@ def features(kind: str, source: str, source_text: str, n_train: int, n_val: int,
     ``kind``: ``"efp"`` (params: dmax) -> X_* (n, 313); ``"lot"`` (params: n_ref) -> X_* (n, 2 n_ref);
     ``"emd"`` (params: R, beta, normalised) -> D_val (n_val, n_train), D_test (n_test, n_train): EMDs between
     centred jets (``hepscaling.features.emd.pairwise_emd``), pT-normalised or, with ``normalised=False``, in GeV with
-    the energy-difference term of eq. (3); plus each jet's pT.
+    the energy-difference term of eq. (3); plus each jet's pT. With ``within`` = [n_train', n_val', n_test'] (each at
+    least as large), the corner of that larger request's matrices (computed once, through the cache).
     ``source_text`` (the source's description, with its file hashes) keys the data version."""
     tr, ytr = load_split(source, "train", n_train, data_seed)
     va, yva = load_split(source, "val", n_val, data_seed)
@@ -63,6 +64,15 @@ def features(kind: str, source: str, source_text: str, n_train: int, n_val: int,
         from ...features.lot import lot_for   # cached per jet array: shared with the features chapter
         for name, j in (("train", tr), ("val", va), ("test", te)):
             out[f"X_{name}"] = np.asarray(lot_for(j, n_ref=params["n_ref"]))
+    elif kind == "emd" and params.get("within"):
+        # the top-left corner of the larger sets' matrix (a split's first n jets are the first n of any larger
+        # request, and every EMD is solved on its own pair: the same numbers, without solving them twice)
+        big = features(kind, source, source_text, *params["within"], data_seed,
+                       {k: v for k, v in params.items() if k != "within"})
+        out["D_val"] = big["D_val"][:n_val, :n_train].copy()
+        out["D_test"] = big["D_test"][:n_test, :n_train].copy()
+        out["pt_train"], out["pt_val"], out["pt_test"] = (big[f"pt_{s}"][:n] for s, n in
+                                                          (("train", n_train), ("val", n_val), ("test", n_test)))
     elif kind == "emd":
         from ...features.emd import pairwise_emd
         kw = {"R": params["R"], "beta": params.get("beta", 1.0), "normalised": params.get("normalised", True)}
@@ -82,10 +92,16 @@ def feature_args(dcfg: dict, kind: str, point: dict | None = None) -> tuple:
     src = dcfg["source"]
     text = dcfg.get("source_text") or ""
     if kind == "emd":
-        sizes = dcfg["emd_small"] if point.get("emd_set") == "small" else dcfg["emd"]
-        params = {"R": float(point.get("R", dcfg["emd"]["R"])), "beta": 1.0,
+        full = dcfg["emd"]
+        sizes = dcfg["emd_small"] if point.get("emd_set") == "small" else full
+        params = {"R": float(point.get("R", full["R"])), "beta": 1.0,
                   "normalised": bool(point.get("emd_normalised", False))}
-        return ("emd", src, text, sizes["n_pool"], sizes["n_val"], sizes["n_test"], dcfg["data_seed"], params)
+        keys = ("n_pool", "n_val", "n_test")
+        if (sizes is not full and params["R"] == float(full["R"]) and not params["normalised"]
+                and all(sizes[k] <= full[k] for k in keys)):
+            # the main sweep's matrix (eq. 3 at the sets' R) holds the smaller sets' one as its corner
+            params["within"] = [full[k] for k in keys]
+        return ("emd", src, text, *(sizes[k] for k in keys), dcfg["data_seed"], params)
     n = (dcfg["n_train"], dcfg["n_val"], dcfg["n_test"])
     if kind == "lot":
         return ("lot", src, text, *n, dcfg["data_seed"], {"n_ref": int(point.get("n_ref", dcfg["lot_n_ref"]))})
