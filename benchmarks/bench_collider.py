@@ -22,6 +22,13 @@ CPU seconds = adaptation + events / efficiency x CPU seconds per tried point; on
 CPU per point; run with --threads 1 so that CPU seconds are those of one core). CPU seconds, not wall seconds: on a
 shared machine CPU time is what a run costs on idle cores. Results as JSON in data/benchmarks/<name>.json (shown on
 the amplitude engine page).
+
+The issue's sizes measured directly, not projected: ``--flat-test 0`` (no anchor) and half the events in each of two
+single-thread processes with different seeds, run side by side; the 2-core wall estimate is the larger of the two
+processes' CPU seconds (each one runs on one core), e.g. for 1e5 events of Z g g g g::
+
+    for s in 1 2; do OMP_NUM_THREADS=1 /usr/bin/time -v .venv/bin/python benchmarks/bench_collider.py --events 50000 \\
+        --flat-test 0 --processes "u u~ > z g g g g" --seed $s --name collider_direct_zgggg_seed$s & done; wait
 """
 from __future__ import annotations
 
