@@ -76,6 +76,17 @@ def test_one_point_trains_below_a_uniform_guess():
     assert 500 <= out["n_params"] <= 2000
 
 
+def test_sample_inputs_in_chunks_equal_the_whole():
+    """Chunking is a memory bound only: the inputs of 60 jets in chunks of 7 are those computed at once."""
+    sample, y = _toy_sample(60, 5)
+    whole = sample_inputs(sample, y, "kinematic", 8, n_per_class=5, seed=1, chunk=10_000)
+    parts = sample_inputs(sample, y, "kinematic", 8, n_per_class=5, seed=1, chunk=7)
+    np.testing.assert_array_equal(whole["x"], parts["x"])
+    np.testing.assert_array_equal(whole["mask"], parts["mask"])
+    np.testing.assert_array_equal(whole["y"], parts["y"])
+    assert len(whole["y"]) == 5 * len(np.unique(y))
+
+
 def _surface_table(E=0.4, A=30.0, alpha=0.45, B=50.0, beta=0.3, noise=0.003, seed=0):
     rng = np.random.default_rng(seed)
     rows = []
@@ -159,6 +170,9 @@ def test_repetition_fit_recovers_R_star():
     cmp = pd_.repeated_vs_fresh(rep)
     assert (cmp.log_ratio > 0).all()                       # a repeated jet is worth less than a fresh one
     assert (fit.gain(16) < 1 + fit.R_star) and fit.gain(16) > 1
+    g = pd_.measured_gains(rep, pd_.fresh_law(rep))        # D'/U read off the fresh curve, run by run
+    np.testing.assert_allclose(g.gain, effective_data(g.U, g.epochs, R_star) / g.U, rtol=0.05)
+    assert not g.clipped.any()
 
 
 def test_group_fits_and_orderings_recover_the_floors():

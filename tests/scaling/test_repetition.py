@@ -127,3 +127,48 @@ def test_bad_input_names_the_problem(kwargs, match):
         effective_data(1e3, 2, 0.0)
     with pytest.raises(FitError, match="same length"):
         fit_repetition(U, ep[:-1], law(U), law)
+
+
+def test_data_curve_is_the_isotonic_fit_and_inverts_exactly():
+    """Pool adjacent violators against a brute-force check, interpolation in log D, and D' read back from a loss."""
+    from hepscaling.scaling.repetition import data_curve
+    D = np.array([1e3, 2e3, 4e3, 8e3, 16e3, 32e3])
+    L = np.array([2.2, 1.9, 2.0, 1.5, 1.6, 1.1])          # two violators: (1.9, 2.0) and (1.5, 1.6)
+    c = data_curve(D, L)
+    np.testing.assert_allclose(c.L, [2.2, 1.95, 1.95, 1.55, 1.55, 1.1])
+    assert np.all(np.diff(c.L) <= 0) and np.sum((c.L - L) ** 2) == pytest.approx(0.01)
+    # linear in log D between the points, constant beyond
+    assert c.predict(np.sqrt(1e3 * 2e3)) == pytest.approx((2.2 + 1.95) / 2)
+    assert c.predict(10.0) == pytest.approx(2.2) and c.predict(1e9) == pytest.approx(1.1)
+    # inverse: exact on decreasing pieces, the smallest D on a flat piece, clamped outside
+    for d in (1.3e3, 5e3, 2e4, 3e4):
+        if not 2e3 < d < 4e3:
+            assert c.effective_data(c.predict(d)) == pytest.approx(d, rel=1e-12)
+    assert c.effective_data(1.95) == pytest.approx(2e3) and c.effective_data(1.55) == pytest.approx(8e3)
+    assert c.effective_data(3.0) == pytest.approx(1e3) and c.effective_data(0.5) == pytest.approx(32e3)
+    # repeated D average (weights = runs)
+    c2 = data_curve([1e3, 1e3, 2e3], [2.0, 2.2, 1.0])
+    np.testing.assert_allclose(c2.L_raw, [2.1, 1.0])
+    with pytest.raises(FitError, match=">= 2 distinct D"):
+        data_curve([1e3, 1e3], [2.0, 2.1])
+
+
+def test_r_star_through_a_data_curve_of_fresh_runs():
+    """The page's workflow with a law that steepens in log D (no E + B/D^beta fits it): the fresh runs sampled
+    densely enough recover R* through the interpolated curve, and D' of each repeated run read off the curve
+    matches U · gain."""
+    from hepscaling.scaling.repetition import data_curve
+
+    def steep(D):                                            # concave in log D, like step-limited one-pass runs
+        x = np.log(np.asarray(D, float) / 500.0)
+        return 2.3 - 0.05 * x - 0.04 * x ** 2
+
+    U = np.array([500.0] * 5 + [1000.0] * 5)
+    ep = np.array([2, 4, 8, 16, 30] * 2, float)
+    R_true = 12.0
+    L = steep(effective_data(U, ep, R_true))
+    fresh_D = np.geomspace(500, 30000, 25)
+    curve = data_curve(fresh_D, steep(fresh_D))
+    fit = fit_repetition(U, ep, L, curve)
+    assert fit.R_star == pytest.approx(R_true, rel=0.03) and not fit.at_bound
+    np.testing.assert_allclose(curve.effective_data(L) / U, repetition_gain(ep, R_true), rtol=0.02)

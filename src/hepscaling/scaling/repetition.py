@@ -16,6 +16,11 @@ multiply the unique data by. The *gain* ``D'/U = 1 + R* (1 - exp(-R/R*))`` does 
 :func:`hepscaling.scaling.fit.fit_loss_surface` at the runs' N), predicts the losses of the repeating runs when
 evaluated at D' instead of D.
 
+Where the fresh-data losses follow no simple law (runs limited by their optimiser steps rather than by their data
+steepen with D instead of flattening), :func:`data_curve` is the law without a form: the fresh losses made
+non-increasing in D and interpolated in log D. Its :meth:`DataCurve.effective_data` also reads off D' of a single
+repeated run directly (the fresh D with the same loss), with no R* at all.
+
 Muennighoff et al. also decay excess *parameters* (their R*_N); that term is not modelled here.
 """
 from __future__ import annotations
@@ -29,7 +34,8 @@ from scipy import optimize
 
 from .fit import FitError, LossSurfaceFit
 
-__all__ = ["effective_data", "repetition_gain", "data_law", "fit_repetition", "RepetitionFit"]
+__all__ = ["effective_data", "repetition_gain", "data_law", "data_curve", "DataCurve", "fit_repetition",
+           "RepetitionFit"]
 
 
 def _array(value, name: str, who: str, minimum: float | None = None, strict: bool = True) -> np.ndarray:
@@ -78,6 +84,74 @@ def data_law(E: float, B: float, beta: float) -> Callable[[np.ndarray], np.ndarr
 
     law.__doc__ = f"L(D) = {E:.6g} + {B:.6g} / D^{beta:.6g}"
     return law
+
+
+def _non_increasing(y: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted least-squares non-increasing fit to ``y`` (pool adjacent violators)."""
+    blocks: list[list[float]] = []                  # [weighted mean, weight, count]
+    for yi, wi in zip(y, w):
+        blocks.append([float(yi), float(wi), 1])
+        while len(blocks) > 1 and blocks[-2][0] < blocks[-1][0]:
+            m2, w2, c2 = blocks.pop()
+            m1, w1, c1 = blocks.pop()
+            blocks.append([(m1 * w1 + m2 * w2) / (w1 + w2), w1 + w2, c1 + c2])
+    return np.concatenate([np.full(c, m) for m, _, c in blocks])
+
+
+@dataclass
+class DataCurve:
+    """The fresh-data loss as a function of D without a fitted form (:func:`data_curve`).
+
+    ``D`` (increasing, distinct), ``L_raw`` (mean loss per D) and ``L`` (the non-increasing least-squares fit to
+    ``L_raw``, pool adjacent violators).  :meth:`predict` interpolates ``L`` linearly in log D and is constant
+    beyond the ends; :meth:`effective_data` inverts it."""
+    D: np.ndarray
+    L_raw: np.ndarray
+    L: np.ndarray
+
+    def predict(self, D) -> np.ndarray:
+        d = _array(D, "D", "DataCurve.predict", 0.0)
+        return np.interp(np.log(d), np.log(self.D), self.L)
+
+    __call__ = predict
+
+    def effective_data(self, L) -> np.ndarray:
+        """The fresh D whose (interpolated) loss is ``L``: D' of a run that reached ``L`` some other way.  Where the
+        curve is flat the smallest such D; losses above the curve's first value give its first D, below its last
+        value its last D (read them as "at most" and "at least")."""
+        y = _array(L, "L", "DataCurve.effective_data")
+        x, ld = self.L[::-1], np.log(self.D)[::-1]          # increasing loss, decreasing log D
+        out = np.exp(np.interp(y, x, ld))                     # between distinct levels: the one decreasing piece
+        for level in np.unique(self.L):                       # exactly on a level: its smallest D
+            out = np.where(y == level, self.D[self.L == level].min(), out)
+        return out
+
+    def summary(self) -> str:
+        pairs = ", ".join(f"{d:,.0f}: {lr:.4g}" + ("" if np.isclose(lr, l) else f" → {l:.4g}")
+                          for d, lr, l in zip(self.D, self.L_raw, self.L))
+        return (f"fresh-data curve (no fitted form; non-increasing, interpolated in log D), D: L = {pairs}")
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def data_curve(D, L, weights=None) -> DataCurve:
+    """The fresh-data law as a curve, not a form: mean ``L`` per distinct ``D``, made non-increasing in D by a
+    (weighted, ``weights`` per run, default 1) least-squares isotonic fit, interpolated in log D.  Use it as the
+    ``law`` of :func:`fit_repetition` where E + B/D^β does not describe the fresh runs; it does not extrapolate, so
+    the fresh runs must span the repeated runs' U to U · epochs (D' lies in between)."""
+    who = "data_curve"
+    d = _array(D, "D", who, 0.0).ravel()
+    y = _array(L, "L", who).ravel()
+    w = np.ones_like(y) if weights is None else _array(weights, "weights", who, 0.0).ravel()
+    if not (d.size == y.size == w.size):
+        raise FitError(f"{who}: D, L (and weights) must have the same length, got {d.size}, {y.size}, {w.size}")
+    u, inv = np.unique(d, return_inverse=True)
+    if u.size < 2:
+        raise FitError(f"{who}: need fresh runs at >= 2 distinct D, got {u.size}")
+    wsum = np.bincount(inv, w)
+    mean = np.bincount(inv, w * y) / wsum
+    return DataCurve(D=u, L_raw=mean, L=_non_increasing(mean, wsum))
 
 
 def _as_law(law, N, who: str) -> Callable[[np.ndarray], np.ndarray]:
@@ -162,7 +236,7 @@ def fit_repetition(U, epochs, L, law, *, sigma=None, N=None, bounds=(1e-2, 1e4),
     U, epochs, L : one entry per run: unique samples, epochs (>= 1; R = epochs - 1 repetitions), final loss.
         Runs with one epoch do not depend on R* but enter the χ² (they test the law); at least one run must repeat.
     law : the data law L(D) fitted on fresh data: a function of D, a dict ``{E, B, beta}`` (E + B/D^β), a fit with
-        ``.predict(D)`` (:class:`~hepscaling.scaling.fit.PowerLawFit`), or a
+        ``.predict(D)`` (:class:`~hepscaling.scaling.fit.PowerLawFit`, a :class:`DataCurve`), or a
         :class:`~hepscaling.scaling.fit.LossSurfaceFit` with ``N=`` (one N, or one per run).
     sigma : absolute 1σ errors of L (least squares on (L - law(D'))/σ); without it the fit is least squares on
         log L - log law(D') (``log_space``; default True without sigma, False with) and the error of R* is scaled by

@@ -18,10 +18,9 @@ from .figures import X_LABELS, Y_LABEL, colors, plot_family
 from .grids import feature_points, grid_points, multiplicity_points, point, repetition_points, run_points
 from .page import Page
 from .summaries import (curve_envelope_frontier, envelope_frontier, fitted_gain, flops_per_nd, fresh_law,
-                        frontier_verdicts, group_fits, log_residual_rms, log_slope, loss_drop, trained_runs,
-                        training_curves,
-                        loss_at_largest_D, ordered_by_loss, rank_correlation, repeated_vs_fresh, repetition_fit,
-                        summarize, surface_fit)
+                        frontier_verdicts, group_fits, log_residual_rms, log_slope, loss_at_largest_D, loss_drop,
+                        measured_gains, ordered_by_loss, rank_correlation, repeated_vs_fresh, repetition_fit,
+                        summarize, surface_fit, trained_runs, training_curves)
 
 PAPER = "D"
 
@@ -30,5 +29,5 @@ __all__ = ["PAPER", "Page", "data_config", "data_used", "load_config", "train_si
            "run_points", "grid_pairs", "curve_envelope_frontier", "training_curves", "envelope_frontier",
            "fitted_gain", "flops_per_nd", "fresh_law", "frontier_verdicts", "group_fits", "loss_drop",
            "trained_runs", "log_residual_rms",
-           "log_slope", "loss_at_largest_D", "ordered_by_loss", "rank_correlation", "repeated_vs_fresh",
+           "log_slope", "loss_at_largest_D", "measured_gains", "ordered_by_loss", "rank_correlation", "repeated_vs_fresh",
            "repetition_fit", "summarize", "surface_fit"]

@@ -3,8 +3,9 @@
 The profile is the one source of sizes. Keys of the section (all required; unknown keys are refused):
 
 ``n_per_class``       ``{train, val, test}``: jets per class of each split of the JetClass-like substitute, the
-                      ``n_per_class`` of :func:`hepscaling.data.jetclass_like.ensure` (keep them equal to, or below,
-                      what paper C's pages generate with the same profile, so that the jets are generated once)
+                      ``n_per_class`` of :func:`hepscaling.data.jetclass_like.ensure` (the generator writes shards
+                      in order, so the shards paper C's pages read with the same profile are the first of these and
+                      are generated once)
 ``jets_per_shard``    jets per generated file (the ``JetClassLikeSettings.jets_per_shard`` of the generator)
 ``n_val``, ``n_test`` validation and test jets (all classes together; at most 10 n_per_class of their split)
 ``feature_set``       inputs of the main N × D grid: ``kinematic``, ``pid`` or ``full``
@@ -24,8 +25,10 @@ The profile is the one source of sizes. Keys of the section (all required; unkno
                       fit_min_drop.  A one-pass run on few jets takes few steps and stays near the uniform guess;
                       its loss measures the optimiser's budget, not the data's worth, and would pull the fitted D
                       term up and E to 0 (:func:`~.summaries.trained_runs`; 0 and 0 keep every run)
-``repetition``        ``{N, U_values, epochs}``: U unique jets seen for each number of epochs, and fresh-data runs
-                      with D = U · epochs
+``repetition``        ``{N, U_values, epochs, repeats}``: U unique jets seen for each number of epochs, and
+                      fresh-data runs with D = U and D = U · epochs; ``repeats`` runs per point of this scan (at
+                      least the global ``repeats``): the fresh curve is read at single losses, so its run-to-run
+                      scatter moves every D' read off it
 ``features``          ``{sets, N, D_values}``: the D scan per feature set
 ``multiplicity``      ``{caps, N, D_values}``: the D scan per multiplicity cap (with ``feature_set``)
 ``repeats``           training runs per point (different seeds)
@@ -51,7 +54,7 @@ _SCALARS = {"jets_per_shard": int, "n_val": int, "n_test": int, "feature_set": s
             "fit_min_steps": int, "fit_min_drop": float}
 _LISTS = ("N_values", "D_values")
 _SECTIONS = {"n_per_class": {"train": int, "val": int, "test": int},
-             "repetition": {"N": int, "U_values": list, "epochs": list},
+             "repetition": {"N": int, "U_values": list, "epochs": list, "repeats": int},
              "features": {"sets": list, "N": int, "D_values": list},
              "multiplicity": {"caps": list, "N": int, "D_values": list}}
 _KEYS = (*_SCALARS, *_LISTS, *_SECTIONS)

@@ -29,12 +29,13 @@ def grid_points(cfg: dict) -> list[dict]:
 
 
 def repetition_points(cfg: dict) -> list[dict]:
-    """U unique jets for each number of epochs, and the fresh-data runs at D = U · epochs and D = U (one pass)."""
+    """U unique jets for each number of epochs, and the fresh-data runs at D = U · epochs and D = U (one pass), each
+    ``repetition.repeats`` times (at least ``repeats``)."""
     r = cfg["repetition"]
     fs, cap = cfg["feature_set"], cfg["max_particles"]
     rep = [point(r["N"], U, fs, cap, e) for U in r["U_values"] for e in r["epochs"]]
     fresh = sorted({U * e for U in r["U_values"] for e in (1, *r["epochs"])})
-    return _repeat(cfg, rep + [point(r["N"], D, fs, cap) for D in fresh])
+    return with_repeats(rep + [point(r["N"], D, fs, cap) for D in fresh], max(int(r["repeats"]), int(cfg["repeats"])))
 
 
 def feature_points(cfg: dict) -> list[dict]:
