@@ -230,6 +230,25 @@ def test_determinism_same_seed_same_run():
         run(seed=1, generator=torch.Generator())
 
 
+@pytest.mark.parametrize("optimizer", ["adam", "adamw"])
+def test_fused_update_is_the_same_algorithm(optimizer):
+    """fused=True runs torch's one-kernel Adam/AdamW: the same trajectory to rounding, not a different optimiser."""
+    tr, va = overfitting_setup()
+
+    def run(fused):
+        model = MLP(5, (16,), generator=torch.Generator().manual_seed(0))
+        res = train(model, "bce", tr, va, optimizer=optimizer, lr=1e-2, weight_decay=0.1, batch_size=8, epochs=5,
+                    seed=3, progress=False, fused=fused)
+        return res, torch.cat([p.detach().flatten() for p in model.parameters()])
+
+    (a, pa), (b, pb) = run(False), run(True)
+    moved = torch.cat([p.detach().flatten() for p in MLP(5, (16,), generator=torch.Generator().manual_seed(0))
+                       .parameters()])
+    assert (pa - moved).abs().max() > 1e-2                          # training moved the weights ...
+    torch.testing.assert_close(pb, pa, rtol=1e-4, atol=1e-5)       # ... and both updates moved them alike
+    np.testing.assert_allclose([h["val_loss"] for h in b.history], [h["val_loss"] for h in a.history], rtol=1e-4)
+
+
 def test_steps_runs_and_evaluation_schedule():
     _, res = tiny_run(epochs=None, steps=7, eval_every=3, progress=True, desc="tiny")
     assert [h["step"] for h in res.history] == [0, 3, 6, 7]          # step 0, every 3 steps, the end

@@ -87,6 +87,20 @@ def test_sample_inputs_in_chunks_equal_the_whole():
     assert len(whole["y"]) == 5 * len(np.unique(y))
 
 
+def test_the_first_rows_are_those_of_the_whole_split():
+    """Computing only the rows the runs read (the first ``rows`` jets of the shuffled selection) gives the first rows
+    of the whole selection's inputs: a run's data do not depend on how many rows the chapter computed."""
+    sample, y = _toy_sample(60, 5)
+    whole = sample_inputs(sample, y, "kinematic", 8, n_per_class=5, seed=1)
+    first = sample_inputs(sample, y, "kinematic", 8, n_per_class=5, seed=1, rows=17, chunk=7)
+    assert len(first["y"]) == 17 and len(np.unique(whole["y"][:17])) > 1
+    for k in ("x", "mask", "y"):
+        np.testing.assert_array_equal(first[k], whole[k][:17])
+    for bad in (0, 51, 2.5):
+        with pytest.raises(ValueError, match="rows must be an integer in \\[1, 50\\]"):
+            sample_inputs(sample, y, "kinematic", 8, n_per_class=5, seed=1, rows=bad)
+
+
 def _surface_table(E=0.4, A=30.0, alpha=0.45, B=50.0, beta=0.3, noise=0.003, seed=0):
     rng = np.random.default_rng(seed)
     rows = []

@@ -135,7 +135,7 @@ def evaluate(model: nn.Module, loss: Callable | str, data: Sequence[torch.Tensor
     return float(total) / n
 
 
-def _optimizer(model: nn.Module, optimizer: str, lr, param_groups, weight_decay: float, betas):
+def _optimizer(model: nn.Module, optimizer: str, lr, param_groups, weight_decay: float, betas, fused: bool = False):
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"train: optimizer must be one of {tuple(OPTIMIZERS)}, got {optimizer!r}")
     if param_groups is None:
@@ -155,6 +155,8 @@ def _optimizer(model: nn.Module, optimizer: str, lr, param_groups, weight_decay:
         if float(g.get("lr", lr)) < 0:
             raise ValueError(f"train: learning rates must be >= 0, got {g.get('lr', lr)!r}")
     kwargs = {"betas": tuple(betas), "weight_decay": weight_decay}
+    if fused:
+        kwargs["fused"] = True
     if lr is not None:
         kwargs["lr"] = lr
     return OPTIMIZERS[optimizer](groups, **kwargs)
@@ -175,7 +177,7 @@ def train(model: nn.Module, loss: Callable | str, train_data: Sequence[torch.Ten
           eval_every: int | None = None, val_batch_size: int | None = None, patience: int | None = None,
           min_delta: float = 1e-7, restore_best: bool = True, generator: torch.Generator | None = None,
           seed: int | None = None, device: str | None = None, progress: bool = True, desc: str | None = None,
-          n_threads: int | None = None) -> TrainResult:
+          n_threads: int | None = None, fused: bool = False) -> TrainResult:
     """Train ``model`` in place; see the module docstring for the algorithm.
 
     Parameters
@@ -202,6 +204,10 @@ def train(model: nn.Module, loss: Callable | str, train_data: Sequence[torch.Ten
     device : torch device; None picks CUDA when available, else CPU.
     progress, desc : show a progress bar (:func:`hepscaling.progress.progress`, quiet when non-interactive).
     n_threads : ``torch.set_num_threads`` (process-wide) if given.
+    fused : torch's fused (one-kernel) Adam/AdamW update, CPU or CUDA: the same algorithm, rounded differently; for
+        small networks it removes most of the optimiser's per-tensor overhead (set_transformer with 1e4 parameters,
+        one CPU thread: 1.3 -> 0.3 ms a step of 8.9, measured 2026-12-03).  Off by default, so that runs of the
+        other chapters keep their exact numbers.
     """
     loss = get_loss(loss)
     batch_size = _positive_int(batch_size, "batch_size")
@@ -241,7 +247,7 @@ def train(model: nn.Module, loss: Callable | str, train_data: Sequence[torch.Ten
     n = len(train_data[0])
     steps_per_epoch = -(-n // batch_size)
     total_steps = epochs * steps_per_epoch if steps is None else steps
-    opt = _optimizer(model, optimizer, lr, param_groups, weight_decay, betas)
+    opt = _optimizer(model, optimizer, lr, param_groups, weight_decay, betas, bool(fused))
     sched = _scheduler(opt, schedule, total_steps)
     counter = StepFlops(model, loss)
 

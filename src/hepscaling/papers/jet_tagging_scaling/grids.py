@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ...scaling.sweep import run_sweep, sweep_directory, with_repeats
+from . import data as _data
 from . import task as _task
 from .config import data_config, grid_pairs
 
@@ -53,12 +54,30 @@ def _cost(p: dict) -> float:
     return float(p["N"]) * p["D"] * p["epochs"] * p["max_particles"]
 
 
+def chapter_inputs(cfg: dict) -> dict:
+    """The inputs every run of the chapter reads: ``{(feature_set, cap): {"train": the largest D of a run with
+    them, "val": n_val, "test": n_test}}`` (a repeated run reads its U unique jets)."""
+    out: dict = {}
+    for p in grid_points(cfg) + repetition_points(cfg) + feature_points(cfg) + multiplicity_points(cfg):
+        rows = out.setdefault((p["feature_set"], p["max_particles"]),
+                              {"train": 0, "val": int(cfg["n_val"]), "test": int(cfg["n_test"])})
+        rows["train"] = max(rows["train"], p["D"])
+    return out
+
+
 def run_points(cfg: dict, points: list[dict], seed: int = 0, scheduler: str = "local",
                n_workers: int | None = None) -> pd.DataFrame:
-    """Run (or read) paper-D points; returns the tidy table (one row per point)."""
+    """Run (or read) paper-D points; returns the tidy table (one row per point).  Before the workers start, the
+    inputs of the whole chapter (:func:`chapter_inputs`) are computed and cached if missing, so that the jets are
+    read once for all the pages, and the workers only load them."""
     dcfg = data_config(cfg, seed)
-    for fs, cap in sorted({(p["feature_set"], p["max_particles"]) for p in points}):
-        _task.inputs(dcfg, fs, cap)     # jets generated / inputs cached once, before the workers start
+    wanted = chapter_inputs(cfg)
+    extra = {(p["feature_set"], p["max_particles"]) for p in points} - set(wanted)
+    if extra:
+        raise ValueError(f"paper D: points with feature set and cap {sorted(extra)} are not among the chapter's "
+                         f"({sorted(wanted)}): run_points takes the points of grids' *_points functions")
+    _data.ensure_inputs(dcfg, wanted)
+    rows = {_task.inputs_key(fs, cap): r for (fs, cap), r in wanted.items()}
     return run_sweep(_task.point_task, points, sweep_directory("paper_d", dcfg, _task.__name__), base_seed=seed,
-                     scheduler=scheduler, n_workers=n_workers, context={"dcfg": dcfg}, priority=_cost,
-                     meta={"paper": "D", "profile": cfg["label"]})
+                     scheduler=scheduler, n_workers=n_workers, context={"dcfg": dcfg, "rows": rows},
+                     priority=_cost, meta={"paper": "D", "profile": cfg["label"]})

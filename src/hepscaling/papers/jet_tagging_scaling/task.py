@@ -36,13 +36,14 @@ class TaskError(ValueError):
 
 @functools.lru_cache(maxsize=4)
 def _inputs(key: str) -> dict:
-    dcfg, feature_set, cap = json.loads(key)
-    return {s: split_inputs(dcfg, s, feature_set, cap) for s in ("train", "val", "test")}
+    dcfg, feature_set, cap, rows = json.loads(key)
+    return {s: split_inputs(dcfg, s, feature_set, cap, rows.get(s)) for s in ("train", "val", "test")}
 
 
-def inputs(dcfg: dict, feature_set: str, max_particles: int) -> dict:
-    """The three splits' inputs, once per process, data configuration, feature set and cap."""
-    return _inputs(json.dumps([dcfg, feature_set, int(max_particles)], sort_keys=True))
+def inputs(dcfg: dict, feature_set: str, max_particles: int, rows: dict | None = None) -> dict:
+    """The three splits' inputs, once per process, data configuration, feature set, cap and ``rows`` (``{split:
+    number of jets}``, the first ones of the shuffled split; a split not named: all of it)."""
+    return _inputs(json.dumps([dcfg, feature_set, int(max_particles), rows or {}], sort_keys=True))
 
 
 def build_model(N: float, n_features: int, max_particles: int, dcfg: dict, seed: int) -> SetTransformer:
@@ -87,7 +88,7 @@ def run_point(point: dict, seed: int, data: dict, dcfg: dict, device: str | None
     fit = train(net, F.cross_entropy, (xt, mt, yt), _tensors(va, n_val), optimizer="adamw", lr=float(dcfg["lr"]),
                 param_groups=net.param_groups(weight_decay=float(dcfg["weight_decay"])), batch_size=bs, steps=steps,
                 schedule="cosine", eval_every=int(dcfg["eval_every"]), seed=seed + 1, device=device, progress=False,
-                n_threads=1 if device in (None, "cpu") and not torch.cuda.is_available() else None)
+                n_threads=1 if device in (None, "cpu") and not torch.cuda.is_available() else None, fused=True)
     result = test_metrics(net, te, fit.device, n_test)
     result.update(n_params=int(net.n_params), n_params_total=int(net.n_params_total), d_model=net.d_model,
                   n_blocks=net.n_blocks, n_heads=net.n_heads, steps_run=fit.steps_run, batch_size=bs,
@@ -97,6 +98,14 @@ def run_point(point: dict, seed: int, data: dict, dcfg: dict, device: str | None
     return result
 
 
-def point_task(point: dict, seed: int, dcfg: dict, device: str | None = None) -> dict:
-    """Sweep task: the inputs of the point's feature set and cap, then :func:`run_point`."""
-    return run_point(point, seed, inputs(dcfg, point["feature_set"], int(point["max_particles"])), dcfg, device)
+def inputs_key(feature_set: str, max_particles: int) -> str:
+    """The key of a feature set and cap in :func:`point_task`'s ``rows``."""
+    return f"{feature_set}/{int(max_particles)}"
+
+
+def point_task(point: dict, seed: int, dcfg: dict, rows: dict | None = None, device: str | None = None) -> dict:
+    """Sweep task: the inputs of the point's feature set and cap, then :func:`run_point`.  ``rows``: ``{inputs_key:
+    {split: jets}}``, the rows computed for the chapter (:func:`~.grids.chapter_inputs`; None: whole splits).  The
+    result does not depend on it: a run reads the first D training jets, the first n_val and n_test of the others."""
+    fs, cap = point["feature_set"], int(point["max_particles"])
+    return run_point(point, seed, inputs(dcfg, fs, cap, (rows or {}).get(inputs_key(fs, cap))), dcfg, device)
