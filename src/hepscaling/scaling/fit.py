@@ -28,6 +28,7 @@ frontier exponents ``a = β/(α+β)``, ``b = α/(α+β)`` for ``C = k N D`` and 
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -575,6 +576,10 @@ class LossSurfaceFit:
     * ``flops_per_nd``: k of ``C = k N D`` (6 for a transformer's forward + backward pass).
     * ``a``, ``b``: compute-optimal exponents ``N_opt ∝ C^a``, ``D_opt ∝ C^b``: ``a = β/(α+β)``, ``b = α/(α+β)``
       (Hoffmann et al. 2022, eq. 4); ``a_err``/``b_err`` from the same error method.
+    * :meth:`interval`: the central bootstrap interval of a parameter (percentiles of the refits).  The amplitudes A
+      and B are often log-normal-like: when α or β is loosely pinned, a few resamples send A or B up by orders of
+      magnitude, so their standard deviation says little and the interval says what the runs allow; ``summary``
+      prints both.
     """
     params: dict
     errors: dict
@@ -653,14 +658,31 @@ class LossSurfaceFit:
         s = 1.0 if self.sigma is None else self.sigma
         return (self.L - self.predict(self.N, self.D)) / s
 
+    def interval(self, name: str, level: float = 0.6827) -> tuple[float, float]:
+        """Central ``level`` interval of parameter ``name`` (one of ``E, A, alpha, B, beta``) over the bootstrap
+        refits: their ``(1 - level)/2`` and ``(1 + level)/2`` quantiles (default: the 1σ-equivalent 68.27 %);
+        ``(nan, nan)`` without bootstrap samples."""
+        if name not in SURFACE_PARAMS:
+            raise FitError(f"LossSurfaceFit.interval: name must be one of {SURFACE_PARAMS}, got {name!r}")
+        if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 < level < 1:
+            raise FitError(f"LossSurfaceFit.interval: level must lie in (0, 1), got {level!r}")
+        if self.bootstrap is None or len(self.bootstrap) == 0:
+            return float("nan"), float("nan")
+        lo, hi = np.quantile(self.bootstrap[:, SURFACE_PARAMS.index(name)], [(1 - level) / 2, (1 + level) / 2])
+        return float(lo), float(hi)
+
     def summary(self) -> str:
         parts = ", ".join(f"{k} = {_fmt(self.params[k], self.errors[k])}" for k in SURFACE_PARAMS)
         extra = (f"χ²/ndof = {self.chi2:.2f}/{self.ndof}" if self.method == "wls"
                  else f"Huber δ = {self.delta:g}")
         if self.n_boot_diverged:
             extra += f", {self.n_boot_diverged} diverging resamples left out"
-        return (f"{SURFACE_FORMULA}: {parts}; a = {_fmt(self.a, self.a_err)}, b = {_fmt(self.b, self.b_err)}  "
-                f"[{self.n_points} runs, {self.method}, errors: {self.error_method}, {extra}]")
+        out = (f"{SURFACE_FORMULA}: {parts}; a = {_fmt(self.a, self.a_err)}, b = {_fmt(self.b, self.b_err)}  "
+               f"[{self.n_points} runs, {self.method}, errors: {self.error_method}, {extra}]")
+        if self.bootstrap is not None and len(self.bootstrap):
+            out += "\n  central 68 % bootstrap intervals: " + ", ".join(
+                f"{k} [{lo:.3g}, {hi:.3g}]" for k in SURFACE_PARAMS for lo, hi in [self.interval(k)])
+        return out
 
     def __str__(self) -> str:
         return self.summary()
